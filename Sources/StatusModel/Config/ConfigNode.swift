@@ -1,0 +1,80 @@
+import Foundation
+import Yams
+
+/// A YAML node with the key path that led to it, so every error can name file, line and key.
+struct ConfigNode {
+    let node: Node
+    let path: String
+    let file: String
+
+    var line: Int? { node.mark?.line }
+
+    func error(_ message: String, key: String? = nil) -> ConfigError {
+        ConfigError(file: file, line: line, key: key ?? path, message: message)
+    }
+
+    /// The entries of a mapping; refuses keys outside `allowed`, which are usually typos.
+    func mapping(allowed: Set<String>) throws(ConfigError) -> [String: ConfigNode] {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
+        var entries: [String: ConfigNode] = [:]
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            let childPath = path.isEmpty ? key : "\(path).\(key)"
+            guard allowed.contains(key) else {
+                let known = allowed.sorted().joined(separator: ", ")
+                throw ConfigError(file: file, line: keyNode.mark?.line, key: childPath, message: "unknown key (known keys: \(known))")
+            }
+            entries[key] = ConfigNode(node: value, path: childPath, file: file)
+        }
+        return entries
+    }
+
+    func sequence() throws(ConfigError) -> [ConfigNode] {
+        guard case .sequence(let sequence) = node else { throw error("expected a list") }
+        return sequence.enumerated().map { ConfigNode(node: $1, path: "\(path)[\($0)]", file: file) }
+    }
+
+    func string() throws(ConfigError) -> String {
+        guard case .scalar(let scalar) = node else { throw error("expected a single value") }
+        return scalar.string
+    }
+
+    func nonEmptyString() throws(ConfigError) -> String {
+        let value = try string().trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty else { throw error("must not be empty") }
+        return value
+    }
+
+    func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let value = Int(try string()) else { throw error("expected a whole number") }
+        guard range.contains(value) else { throw error("must be between \(range.lowerBound) and \(range.upperBound), got \(value)") }
+        return value
+    }
+
+    func bool() throws(ConfigError) -> Bool {
+        switch try string().lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false")
+        }
+    }
+
+    /// "500ms", "10s", "5m", "1h", or a bare number of seconds; must be positive.
+    func duration() throws(ConfigError) -> Duration {
+        let text = try string().trimmingCharacters(in: .whitespaces)
+        guard let value = ConfigNode.parseDuration(text) else {
+            throw error("expected a duration such as 500ms, 10s, 5m or 1h, got \"\(text)\"")
+        }
+        guard value > .zero else { throw error("must be positive, got \"\(text)\"") }
+        return value
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            guard let number = Double(text.dropLast(unit.suffix.count)) else { continue }
+            return .milliseconds(Int64((number * unit.seconds * 1000).rounded()))
+        }
+        return Double(text).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    }
+}

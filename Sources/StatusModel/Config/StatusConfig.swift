@@ -1,0 +1,65 @@
+import Foundation
+
+/// The deployment's settings, read and validated once at start.
+public struct StatusConfig: Sendable {
+    /// Where the server listens.
+    public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// Reads "host:port" (or "[::1]:port"); nil when malformed.
+        public init?(_ text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                  (0...65535).contains(port) else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self.init(host: host, port: port)
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// How long raw results and history are kept.
+    public struct Retention: Sendable, Hashable {
+        public var resultDays: Int = 7
+        public var historyDays: Int = 400
+    }
+
+    /// A product as configured, with its checks.
+    public struct ProductEntry: Sendable, Hashable {
+        public var slug: String
+        public var name: String
+        public var family: String
+        public var position: Int
+        public var visibility: Product.Visibility
+        public var checks: [Check]
+
+        /// The product as the store keeps it; `now` becomes its start of monitoring if it is new.
+        public func product(now: Date) -> Product {
+            Product(slug: slug, name: name, family: family, position: position, visibility: visibility,
+                    monitoredSince: now, hasChecks: !checks.isEmpty)
+        }
+    }
+
+    public var file: String
+    public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+    public var baseURL = "http://127.0.0.1:8080"
+    public var timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+    public var historyDays = 25
+    public var databasePath = "data/statusd.sqlite"
+    public var retention = Retention()
+    public var products: [ProductEntry] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    public var calendar: DayCalendar { DayCalendar(timeZone: timeZone) }
+    public var checks: [Check] { products.flatMap(\.checks) }
+}

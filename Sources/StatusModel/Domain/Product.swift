@@ -1,0 +1,33 @@
+import Foundation
+
+/// A SaaS solution shown as one row of the weather grid ("Cegid Loop").
+public struct Product: Sendable, Hashable, Codable {
+    /// Whether customers see the product on the public pages.
+    public enum Visibility: String, Sendable, Hashable, Codable, CaseIterable {
+        case `public`
+        case hidden
+    }
+
+    public var slug: String
+    public var name: String
+    public var family: String
+    public var position: Int
+    public var visibility: Visibility
+    /// When monitoring of the product began: days before it have no data.
+    public var monitoredSince: Date
+    /// False for a product reported by hand (no checks): its days count as observed once it exists.
+    public var hasChecks: Bool
+
+    public init(
+        slug: String, name: String, family: String, position: Int,
+        visibility: Visibility = .public, monitoredSince: Date, hasChecks: Bool = true
+    ) {
+        self.slug = slug
+        self.name = name
+        self.family = family
+        self.position = position
+        self.visibility = visibility
+        self.monitoredSince = monitoredSince
+        self.hasChecks = hasChecks
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// Migrations a module contributes to the one migrator assembled at start.
+public protocol SQLiteMigrations: Sendable {
+    func register(in migrator: inout DatabaseMigrator)
+}
+
+/// The one database of a deployment: a WAL pool on a file, or a queue in memory for tests.
+public struct SQLiteDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the file at `path` in WAL mode and migrates it.
+    public static func open(path: String, migrations: [any SQLiteMigrations]) throws -> SQLiteDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        return try SQLiteDatabase(writer: pool, migrations: migrations)
+    }
+
+    /// A private database in memory, for tests.
+    public static func inMemory(migrations: [any SQLiteMigrations]) throws -> SQLiteDatabase {
+        try SQLiteDatabase(writer: DatabaseQueue(configuration: configuration()), migrations: migrations)
+    }
+
+    private init(writer: any DatabaseWriter, migrations: [any SQLiteMigrations]) throws {
+        self.writer = writer
+        var migrator = DatabaseMigrator()
+        for part in migrations { part.register(in: &migrator) }
+        try migrator.migrate(writer)
+    }
+
+    private static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Probe workers in other processes write the same file: wait for their locks
+        // instead of failing at once.
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    /// `PRAGMA integrity_check`'s answer: "ok" for a sound file.
+    public func integrityCheck() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// The journal mode in force ("wal" on a file).
+    public func journalMode() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

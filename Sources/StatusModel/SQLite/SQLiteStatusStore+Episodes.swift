@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+
+extension SQLiteStatusStore {
+    public func openEpisode(_ episode: Episode) async throws {
+        try await writer.write { db in
+            let open = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM episode WHERE productSlug = ? AND cause = ? AND source = ? AND "end" IS NULL
+                """, arguments: [episode.productSlug, episode.cause.rawValue, episode.source]) ?? 0
+            guard open == 0 else { return }
+            try insert(episode, in: db)
+            try refreshRollups(db, productSlug: episode.productSlug, from: episode.start, to: episode.end ?? Date())
+            try Self.bumpVersion(db)
+        }
+    }
+
+    public func closeEpisode(productSlug: String, cause: Episode.Cause, source: String, at end: Date) async throws {
+        try await writer.write { db in
+            let starts = try Double.fetchAll(db, sql: """
+                SELECT start FROM episode WHERE productSlug = ? AND cause = ? AND source = ? AND "end" IS NULL
+                """, arguments: [productSlug, cause.rawValue, source])
+            guard let earliest = starts.min() else { return }
+            try db.execute(sql: """
+                UPDATE episode SET "end" = max(start, ?) WHERE productSlug = ? AND cause = ? AND source = ? AND "end" IS NULL
+                """, arguments: [end.storedSeconds, productSlug, cause.rawValue, source])
+            try refreshRollups(db, productSlug: productSlug, from: Date(timeIntervalSince1970: earliest), to: max(end, Date()))
+            try Self.bumpVersion(db)
+        }
+    }
+
+    public func episodes(productSlug: String, overlapping interval: DateInterval) async throws -> [Episode] {
+        try await writer.read { db in try Self.episodes(db, productSlug: productSlug, overlapping: interval) }
+    }
+
+    public func save(_ incident: Incident) async throws {
+        try await writer.write { db in
+            let previous = try Self.episodeSpan(db, cause: .incident, source: incident.id)
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO incident (id, title, impact, startedAt, resolvedAt) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [incident.id, incident.title, incident.impact.rawValue,
+                                 incident.startedAt.storedSeconds, incident.resolvedAt?.storedSeconds])
+            try db.execute(sql: "DELETE FROM incidentProduct WHERE incidentID = ?", arguments: [incident.id])
+            for slug in Set(incident.productSlugs) {
+                try db.execute(sql: "INSERT INTO incidentProduct (incidentID, productSlug) VALUES (?, ?)", arguments: [incident.id, slug])
+            }
+            try db.execute(sql: "DELETE FROM incidentUpdate WHERE incidentID = ?", arguments: [incident.id])
+            for update in incident.updates {
+                try db.execute(sql: "INSERT INTO incidentUpdate (incidentID, status, message, at) VALUES (?, ?, ?, ?)",
+                               arguments: [incident.id, update.status.rawValue, update.message, update.at.storedSeconds])
+            }
+            try replaceEpisodes(db, cause: .incident, source: incident.id, with: incident.episodes, previous: previous)
+        }
+    }
+
+    public func incident(id: String) async throws -> Incident? {
+        try await writer.read { db in try Self.incidents(db, where: "id = ?", arguments: [id]).first }
+    }
+
+    public func closedIncidents(productSlug: String, limit: Int) async throws -> [Incident] {
+        try await writer.read { db in
+            try Self.incidents(db, where: """
+                resolvedAt IS NOT NULL AND id IN (SELECT incidentID FROM incidentProduct WHERE productSlug = ?)
+                ORDER BY resolvedAt DESC LIMIT ?
+                """, arguments: [productSlug, limit])
+        }
+    }
+
+    public func save(_ maintenance: Maintenance) async throws {
+        try await writer.write { db in
+            let previous = try Self.episodeSpan(db, cause: .maintenance, source: maintenance.id)
+            try db.execute(sql: "INSERT OR REPLACE INTO maintenance (id, title, message, start, \"end\") VALUES (?, ?, ?, ?, ?)",
+                           arguments: [maintenance.id, maintenance.title, maintenance.message,
+                                       maintenance.start.storedSeconds, maintenance.end.storedSeconds])
+            try db.execute(sql: "DELETE FROM maintenanceProduct WHERE maintenanceID = ?", arguments: [maintenance.id])
+            for slug in Set(maintenance.productSlugs) {
+                try db.execute(sql: "INSERT INTO maintenanceProduct (maintenanceID, productSlug) VALUES (?, ?)",
+                               arguments: [maintenance.id, slug])
+            }
+            try replaceEpisodes(db, cause: .maintenance, source: maintenance.id, with: maintenance.episodes, previous: previous)
+        }
+    }
+
+    public func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM maintenance WHERE start < ? AND "end" > ? ORDER BY start
+                """, arguments: [interval.end.storedSeconds, interval.start.storedSeconds])
+            return try rows.map { row in
+                let id: String = row["id"]
+                let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM maintenanceProduct WHERE maintenanceID = ? ORDER BY productSlug", arguments: [id])
+                return Maintenance(id: id, title: row["title"], message: row["message"], productSlugs: slugs,
+                                   start: Date(timeIntervalSince1970: row["start"]), end: Date(timeIntervalSince1970: row["end"]))
+            }
+        }
+    }
+
+    // MARK: Helpers shared with the history side
+
+    static func episodes(_ db: Database, productSlug: String, overlapping interval: DateInterval) throws -> [Episode] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM episode WHERE productSlug = ? AND start < ? AND ("end" IS NULL OR "end" > ?) ORDER BY start
+            """, arguments: [productSlug, interval.end.storedSeconds, interval.start.storedSeconds]).map(Episode.init(row:))
+    }
+
+    /// Recomputes the stored rollups of every day of `productSlug` between two instants.
+    /// Open episodes count to the end of each day here; reads recompute those days live.
+    func refreshRollups(_ db: Database, productSlug: String, from start: Date, to end: Date) throws {
+        let span = DateInterval(start: min(start, end), end: max(start, end))
+        for day in calendar.days(overlapping: span) {
+            let window = calendar.interval(of: day)
+            let episodes = try Self.episodes(db, productSlug: productSlug, overlapping: window)
+            let summary = DayStateRule.summary(of: episodes, during: window, now: .distantFuture)
+            try db.execute(sql: """
+                INSERT INTO dayRollup (productSlug, day, conditions, outageSeconds, degradedSeconds, maintenanceSeconds)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(productSlug, day) DO UPDATE SET conditions = excluded.conditions,
+                    outageSeconds = excluded.outageSeconds, degradedSeconds = excluded.degradedSeconds,
+                    maintenanceSeconds = excluded.maintenanceSeconds
+                """, arguments: [productSlug, day.description, DayRollupRow.encode(summary.conditions),
+                                 summary.outageSeconds, summary.degradedSeconds, summary.maintenanceSeconds])
+        }
+    }
+
+    private func insert(_ episode: Episode, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO episode (productSlug, condition, cause, source, start, "end") VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [episode.productSlug, episode.condition.rawValue, episode.cause.rawValue, episode.source,
+                             episode.start.storedSeconds, episode.end?.storedSeconds])
+    }
+
+    /// The products and time an incident's or a window's episodes covered before a change.
+    private static func episodeSpan(_ db: Database, cause: Episode.Cause, source: String) throws -> [Episode] {
+        try Row.fetchAll(db, sql: "SELECT * FROM episode WHERE cause = ? AND source = ?",
+                         arguments: [cause.rawValue, source]).map(Episode.init(row:))
+    }
+
+    /// Swaps the episodes of one incident or window, then refreshes every day either set touched.
+    private func replaceEpisodes(_ db: Database, cause: Episode.Cause, source: String, with episodes: [Episode], previous: [Episode]) throws {
+        try db.execute(sql: "DELETE FROM episode WHERE cause = ? AND source = ?", arguments: [cause.rawValue, source])
+        for episode in episodes { try insert(episode, in: db) }
+        let now = Date()
+        for episode in previous + episodes {
+            try refreshRollups(db, productSlug: episode.productSlug, from: episode.start, to: episode.end ?? now)
+        }
+        try Self.bumpVersion(db)
+    }
+
+    private static func incidents(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Incident] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM incident WHERE \(condition)", arguments: arguments)
+        return try rows.map { row in
+            let id: String = row["id"]
+            let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM incidentProduct WHERE incidentID = ? ORDER BY productSlug", arguments: [id])
+            let updates = try Row.fetchAll(db, sql: "SELECT * FROM incidentUpdate WHERE incidentID = ? ORDER BY at, id", arguments: [id]).map {
+                Incident.Update(status: Incident.Status(rawValue: $0["status"]) ?? .investigating, message: $0["message"],
+                                at: Date(timeIntervalSince1970: $0["at"]))
+            }
+            let resolvedAt: Double? = row["resolvedAt"]
+            return Incident(id: id, title: row["title"], impact: Incident.Impact(rawValue: row["impact"]) ?? .none,
+                            productSlugs: slugs, startedAt: Date(timeIntervalSince1970: row["startedAt"]),
+                            resolvedAt: resolvedAt.map(Date.init(timeIntervalSince1970:)), updates: updates)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+
+extension SQLiteStatusStore {
+    public func dayStates(days: [LocalDay], now: Date) async throws -> [String: [DayState]] {
+        guard let first = days.min(), let last = days.max() else { return [:] }
+        return try await writer.read { db in
+            let products = try Row.fetchAll(db, sql: "SELECT * FROM product").map(Product.init(row:))
+            let rollups = try rollupsByProduct(db, from: first, to: last)
+            var states: [String: [DayState]] = [:]
+            for product in products {
+                let summaries = try daySummaries(db, product: product, days: days, stored: rollups[product.slug] ?? [:], now: now)
+                states[product.slug] = summaries.map(\.state)
+            }
+            return states
+        }
+    }
+
+    public func history(productSlug: String, days: [LocalDay], now: Date) async throws -> ProductHistory {
+        guard let first = days.min(), let last = days.max() else {
+            return ProductHistory(days: [], states: [], uptime: nil, condition: .operational)
+        }
+        return try await writer.read { db in
+            guard let product = try Row.fetchOne(db, sql: "SELECT * FROM product WHERE slug = ?", arguments: [productSlug]).map(Product.init(row:)) else {
+                return ProductHistory(days: days, states: days.map { _ in .noData }, uptime: nil, condition: .operational)
+            }
+            let rollups = try rollupsByProduct(db, from: first, to: last, productSlug: productSlug)
+            let summaries = try daySummaries(db, product: product, days: days, stored: rollups[productSlug] ?? [:], now: now)
+            let current = try Self.episodes(db, productSlug: productSlug, overlapping: DateInterval(start: now, duration: 1))
+            return ProductHistory(
+                days: days,
+                states: summaries.map(\.state),
+                uptime: DayStateRule.uptime(of: summaries.map { ($0.observedSeconds, $0.summary) }),
+                condition: DayStateRule.condition(of: current, at: now)
+            )
+        }
+    }
+
+    public func conditions(now: Date) async throws -> [String: Condition] {
+        try await writer.read { db in
+            let episodes = try Row.fetchAll(db, sql: """
+                SELECT * FROM episode WHERE start <= ? AND ("end" IS NULL OR "end" > ?)
+                """, arguments: [now.storedSeconds, now.storedSeconds]).map(Episode.init(row:))
+            let slugs = try String.fetchAll(db, sql: "SELECT slug FROM product")
+            let byProduct = Dictionary(grouping: episodes, by: \.productSlug)
+            return Dictionary(uniqueKeysWithValues: slugs.map { ($0, DayStateRule.condition(of: byProduct[$0] ?? [], at: now)) })
+        }
+    }
+
+    @discardableResult
+    public func pruneHistory(before cutoff: LocalDay) async throws -> Int {
+        let cutoffStart = calendar.interval(of: cutoff).start
+        return try await writer.write { db in
+            try db.execute(sql: "DELETE FROM dayRollup WHERE day < ?", arguments: [cutoff.description])
+            var removed = db.changesCount
+            try db.execute(sql: "DELETE FROM episode WHERE \"end\" IS NOT NULL AND \"end\" < ?", arguments: [cutoffStart.storedSeconds])
+            removed += db.changesCount
+            return removed
+        }
+    }
+
+    // MARK: Reading rollups
+
+    /// One day of one product, ready for the page.
+    struct DayReading {
+        var summary: DaySummary
+        var observedSeconds: Double
+        var state: DayState
+    }
+
+    private func rollupsByProduct(_ db: Database, from first: LocalDay, to last: LocalDay, productSlug: String? = nil) throws -> [String: [String: DayRollupRow]] {
+        var sql = "SELECT * FROM dayRollup WHERE day BETWEEN ? AND ?"
+        var arguments: StatementArguments = [first.description, last.description]
+        if let productSlug {
+            sql += " AND productSlug = ?"
+            arguments += [productSlug]
+        }
+        var result: [String: [String: DayRollupRow]] = [:]
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            result[row["productSlug"], default: [:]][row["day"]] = DayRollupRow(row: row)
+        }
+        return result
+    }
+
+    /// Stored rollups for settled days; today, and every day an open episode touches, are
+    /// computed live from episodes so that they stop at `now`.
+    private func daySummaries(_ db: Database, product: Product, days: [LocalDay], stored: [String: DayRollupRow], now: Date) throws -> [DayReading] {
+        let today = calendar.day(containing: now)
+        let openSince = try Double.fetchOne(db, sql: """
+            SELECT MIN(start) FROM episode WHERE productSlug = ? AND "end" IS NULL
+            """, arguments: [product.slug]).map { calendar.day(containing: Date(timeIntervalSince1970: $0)) }
+        let firstLiveDay = min(openSince ?? today, today)
+        let liveDays = days.filter { $0 >= firstLiveDay && $0 <= today }
+        var liveEpisodes: [Episode] = []
+        if let earliest = liveDays.min() {
+            let span = DateInterval(start: calendar.interval(of: earliest).start, end: max(now, calendar.interval(of: earliest).start))
+            liveEpisodes = try Self.episodes(db, productSlug: product.slug, overlapping: span)
+        }
+        return days.map { day in
+            let window = calendar.interval(of: day)
+            let row = stored[day.description]
+            guard window.start <= now else { return DayReading(summary: .quiet, observedSeconds: 0, state: .noData) }
+            let summary: DaySummary
+            if liveDays.contains(day) {
+                let elapsed = DateInterval(start: window.start, end: max(window.start, min(window.end, now)))
+                summary = DayStateRule.summary(of: liveEpisodes, during: elapsed, now: now)
+            } else {
+                summary = row?.summary ?? .quiet
+            }
+            let existed = window.end > product.monitoredSince
+            let observed = existed && (product.hasChecks ? (row?.observed ?? false) : true)
+            let observedSpan = Intervals.clip(window, to: DateInterval(start: product.monitoredSince, end: max(product.monitoredSince, now)))
+            return DayReading(
+                summary: summary,
+                observedSeconds: observed ? (observedSpan?.duration ?? 0) : 0,
+                state: DayStateRule.dayState(of: summary, observed: observed)
+            )
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The products shown on the grid, as the config declares them.
+public protocol ProductStore: Sendable {
+    /// Makes the stored products match `products`: new ones added, known ones updated
+    /// (their history kept), missing ones hidden rather than deleted.
+    func syncProducts(_ products: [Product]) async throws
+    /// Every product, hidden ones included, by family position order.
+    func products() async throws -> [Product]
+    func product(slug: String) async throws -> Product?
+}
+
+/// Raw check results, kept for the retention.
+public protocol ResultStore: Sendable {
+    /// Writes a batch in one transaction and marks the days it covers as observed.
+    func record(_ results: [CheckResult]) async throws
+    func results(checkID: String, since: Date) async throws -> [CheckResult]
+    func resultCount() async throws -> Int
+    /// Deletes results older than `cutoff`; returns how many went.
+    @discardableResult
+    func pruneResults(before cutoff: Date) async throws -> Int
+}
+
+/// Episodes, incidents and maintenance: what makes a product not operational.
+public protocol EpisodeStore: Sendable {
+    /// Starts an episode, or does nothing if one from the same source is already open.
+    func openEpisode(_ episode: Episode) async throws
+    /// Ends the open episode of `source` on `productSlug`, if any.
+    func closeEpisode(productSlug: String, cause: Episode.Cause, source: String, at end: Date) async throws
+    func episodes(productSlug: String, overlapping interval: DateInterval) async throws -> [Episode]
+    /// Creates or replaces an incident, its timeline and its episodes.
+    func save(_ incident: Incident) async throws
+    func incident(id: String) async throws -> Incident?
+    /// Resolved incidents on a product, the latest first.
+    func closedIncidents(productSlug: String, limit: Int) async throws -> [Incident]
+    /// Creates or replaces a maintenance window and its episodes.
+    func save(_ maintenance: Maintenance) async throws
+    func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance]
+}
+
+/// Day states and uptime, read from the rollups kept as results and episodes arrive.
+public protocol HistoryStore: Sendable {
+    /// For each product, its day state on each of `days` (same order as `days`).
+    func dayStates(days: [LocalDay], now: Date) async throws -> [String: [DayState]]
+    /// One product's days, uptime and current condition.
+    func history(productSlug: String, days: [LocalDay], now: Date) async throws -> ProductHistory
+    /// Every product's condition at `now`.
+    func conditions(now: Date) async throws -> [String: Condition]
+    /// A number that changes whenever a day state or a condition may have changed, in any process.
+    func stateVersion() async throws -> Int
+    /// Deletes day rollups and closed episodes that ended before `cutoff`.
+    @discardableResult
+    func pruneHistory(before cutoff: LocalDay) async throws -> Int
+}
+
+/// Everything the rest of statusd needs from storage.
+public typealias StatusStore = ProductStore & ResultStore & EpisodeStore & HistoryStore
+
+/// One product's recent history, as its page shows it.
+public struct ProductHistory: Sendable, Hashable {
+    public var days: [LocalDay]
+    public var states: [DayState]
+    /// Fraction between 0 and 1 over `days`; nil when nothing was observed.
+    public var uptime: Double?
+    public var condition: Condition
+
+    public init(days: [LocalDay], states: [DayState], uptime: Double?, condition: Condition) {
+        self.days = days
+        self.states = states
+        self.uptime = uptime
+        self.condition = condition
+    }
+}
