@@ -47,6 +47,16 @@ extension SQLiteStatusStore {
         }
     }
 
+    public func nextScheduledChange(after now: Date) async throws -> Date? {
+        try await writer.read { db in
+            try Double.fetchOne(db, sql: """
+                SELECT MIN(moment) FROM (
+                    SELECT MIN(start) AS moment FROM episode WHERE start > ?1
+                    UNION ALL SELECT MIN("end") FROM episode WHERE "end" > ?1)
+                """, arguments: [now.storedSeconds]).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     @discardableResult
     public func pruneHistory(before cutoff: LocalDay) async throws -> Int {
         let cutoffStart = calendar.interval(of: cutoff).start

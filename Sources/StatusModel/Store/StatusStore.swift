@@ -46,6 +46,9 @@ public protocol HistoryStore: Sendable {
     func history(productSlug: String, days: [LocalDay], now: Date) async throws -> ProductHistory
     /// Every product's condition at `now`.
     func conditions(now: Date) async throws -> [String: Condition]
+    /// The next instant after `now` at which a known episode starts or ends (a scheduled
+    /// maintenance beginning, say): pages computed before it go stale then.
+    func nextScheduledChange(after now: Date) async throws -> Date?
     /// A number that changes whenever a day state or a condition may have changed, in any process.
     func stateVersion() async throws -> Int
     /// Deletes day rollups and closed episodes that ended before `cutoff`.

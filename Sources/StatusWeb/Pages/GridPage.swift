@@ -1,0 +1,73 @@
+import Foundation
+import StatusModel
+
+/// The weather grid: public products as rows grouped by family, the last N days as columns.
+struct GridPage {
+    struct Column {
+        let date: String
+        /// Day of the month, then the month abbreviated: two short lines keep 25 columns narrow.
+        let dayNumber: String
+        let month: String
+        let longLabel: String
+    }
+
+    struct Row {
+        let slug: String
+        let name: String
+        let href: String
+        let cells: [DayCell]
+    }
+
+    struct Family {
+        let name: String
+        let rows: [Row]
+        let columnCount: Int
+    }
+
+    struct LegendItem {
+        let state: String
+        let icon: String
+        let label: String
+    }
+
+    let page: PageChrome
+    let intro: String
+    let caption: String
+    let columns: [Column]
+    let families: [Family]
+    let legend: [LegendItem]
+    let hasProducts: Bool
+
+    static func legend(_ language: Language, _ catalog: MessageCatalog) -> [LegendItem] {
+        DayState.allCases.map { LegendItem(state: $0.rawValue, icon: $0.icon, label: catalog.text("state_\($0.rawValue)", language)) }
+    }
+
+    static func build(
+        products: [Product], states: [String: [DayState]], days: [LocalDay],
+        language: Language, catalog: MessageCatalog, calendar: DayCalendar
+    ) -> GridPage {
+        let formatter = DayFormatter(language: language, calendar: calendar)
+        let visible = products.filter { $0.visibility == .public }
+        var familyOrder: [String] = []
+        var rowsByFamily: [String: [Row]] = [:]
+        for product in visible {
+            let family = product.family.isEmpty ? catalog.text("other_family", language) : product.family
+            if rowsByFamily[family] == nil { familyOrder.append(family) }
+            let productStates = states[product.slug] ?? days.map { _ in .noData }
+            let cells = zip(days, productStates).map { formatter.cell($0, state: $1, language: language, catalog: catalog) }
+            rowsByFamily[family, default: []].append(
+                Row(slug: product.slug, name: product.name, href: "/products/\(product.slug)", cells: cells))
+        }
+        return GridPage(
+            page: PageChrome(language: language, catalog: catalog, title: catalog.text("grid_title", language), path: "/"),
+            intro: catalog.text("grid_intro", language, days.count),
+            caption: catalog.text("grid_caption", language, days.count),
+            columns: days.map {
+                Column(date: $0.description, dayNumber: String($0.day), month: formatter.monthLabel($0), longLabel: formatter.longLabel($0))
+            },
+            families: familyOrder.map { Family(name: $0, rows: rowsByFamily[$0] ?? [], columnCount: days.count + 1) },
+            legend: legend(language, catalog),
+            hasProducts: !visible.isEmpty
+        )
+    }
+}

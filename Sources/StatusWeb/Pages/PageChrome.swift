@@ -1,0 +1,72 @@
+import Foundation
+import StatusModel
+
+/// What every page shares: language, texts, title and the link to the other language.
+struct PageChrome {
+    let lang: String
+    let t: [String: String]
+    let title: String
+    let switchLanguageHref: String
+    let switchLanguageLabel: String
+    let switchLanguageCode: String
+    let stylesheet: String
+
+    init(language: Language, catalog: MessageCatalog, title: String, path: String) {
+        let other = language == .fr ? Language.en : .fr
+        self.lang = language.rawValue
+        self.t = catalog.table(language)
+        self.title = title
+        self.switchLanguageHref = "\(path)?lang=\(other.rawValue)"
+        self.switchLanguageLabel = catalog.text("switch_language", language)
+        self.switchLanguageCode = other.rawValue
+        self.stylesheet = StaticAssets.stylesheetPath
+    }
+}
+
+/// One day of one product, as a grid cell or a bar segment shows it.
+struct DayCell {
+    let state: String
+    let icon: String
+    let stateLabel: String
+    /// Date and state in words, for screen readers and the tooltip.
+    let label: String
+    let date: String
+}
+
+/// Local formats for the days and instants of one page.
+struct DayFormatter {
+    private let calendar: DayCalendar
+    private let month: DateFormatter
+    private let long: DateFormatter
+    private let dateTime: DateFormatter
+
+    init(language: Language, calendar: DayCalendar) {
+        self.calendar = calendar
+        func formatter(_ template: String) -> DateFormatter {
+            let formatter = DateFormatter()
+            formatter.locale = language.locale
+            formatter.timeZone = calendar.timeZone
+            formatter.setLocalizedDateFormatFromTemplate(template)
+            return formatter
+        }
+        month = formatter("MMM")
+        long = formatter("EEEEdMMMMyyyy")
+        dateTime = formatter("dMMMMyyyyHHmm")
+    }
+
+    func monthLabel(_ day: LocalDay) -> String { month.string(from: middle(of: day)) }
+    func longLabel(_ day: LocalDay) -> String { long.string(from: middle(of: day)) }
+    func instant(_ date: Date) -> String { dateTime.string(from: date) }
+
+    private func middle(of day: LocalDay) -> Date {
+        let interval = calendar.interval(of: day)
+        return interval.start.addingTimeInterval(interval.duration / 2)
+    }
+
+    func cell(_ day: LocalDay, state: DayState, language: Language, catalog: MessageCatalog) -> DayCell {
+        let stateLabel = catalog.text("state_\(state.rawValue)", language)
+        return DayCell(state: state.rawValue, icon: state.icon, stateLabel: stateLabel,
+                       label: language == .fr ? "\(longLabel(day)) : \(stateLabel)" : "\(longLabel(day)): \(stateLabel)",
+                       date: day.description)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import StatusModel
+
+/// Turns errors into pages a person can read, in their language: 404 for what does not exist,
+/// and a logged, plain 500 page for anything unexpected. No error text reaches the page.
+struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let site: StatusSite<Store>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status.code < 500 {
+            guard error.status == .notFound else { throw error }
+            return page(request, status: .notFound, titleKey: "not_found_title", textKey: "not_found_text")
+        } catch {
+            site.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return page(request, status: .internalServerError, titleKey: "error_title", textKey: "error_text")
+        }
+    }
+
+    private struct ErrorView {
+        let page: PageChrome
+        let heading: String
+        let text: String
+    }
+
+    private func page(_ request: Request, status: HTTPResponse.Status, titleKey: String, textKey: String) -> Response {
+        let language = site.language(of: request)
+        let title = site.catalog.text(titleKey, language)
+        let view = ErrorView(page: PageChrome(language: language, catalog: site.catalog, title: title, path: request.uri.path),
+                             heading: title, text: site.catalog.text(textKey, language))
+        let html = (try? site.renderer.render(view, template: "error")) ?? title
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

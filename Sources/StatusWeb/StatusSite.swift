@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import StatusModel
+
+/// Everything the web layer needs, assembled once by the executable.
+public struct StatusSite<Store: StatusStore>: Sendable {
+    public let store: Store
+    public let calendar: DayCalendar
+    public let historyDays: Int
+    /// Cookies get `Secure` when the site is served over https.
+    public let secureCookies: Bool
+    public let clock: @Sendable () -> Date
+    let catalog: MessageCatalog
+    let renderer: PageRenderer
+    let assets: StaticAssets
+    let cache = PageCache()
+    let logger: Logger
+
+    public init(
+        store: Store, calendar: DayCalendar, historyDays: Int, baseURL: String,
+        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
+        self.store = store
+        self.calendar = calendar
+        self.historyDays = historyDays
+        self.secureCookies = baseURL.lowercased().hasPrefix("https://")
+        self.clock = clock
+        self.logger = logger
+        self.catalog = try MessageCatalog.bundled()
+        self.renderer = try await PageRenderer.bundled()
+        self.assets = try StaticAssets.bundled()
+    }
+
+    /// How many pages were rendered rather than served from the cache (for tests and metrics).
+    public func renderCount() async -> Int { await cache.renders }
+}

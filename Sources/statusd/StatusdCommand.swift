@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// statusd: a status and uptime monitor with a customer portal.
+@main
+struct StatusdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statusd",
+        abstract: "A self-hosted status and uptime monitor with a customer portal.",
+        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// The `--config` option shared by the commands that read the config.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The config file (default: $STATUSD_CONFIG, else config/statusd.yaml).")
+    var config: String?
+}
