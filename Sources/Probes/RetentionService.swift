@@ -22,10 +22,12 @@ public struct RetentionService<Store: ResultStore & HistoryStore>: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelledOrShuttingDown {
-            await pruneOnce(now: Date())
-            // Sleeping is cancelled by graceful shutdown, so SIGTERM never waits for the hour.
-            try? await Task.sleep(for: every)
+        // Graceful shutdown cancels the loop, so SIGTERM never waits for the hour to pass.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await pruneOnce(now: Date())
+                try await Task.sleep(for: every)
+            }
         }
     }
 
@@ -42,9 +44,4 @@ public struct RetentionService<Store: ResultStore & HistoryStore>: Service {
             logger.error("retention could not prune", metadata: ["error": "\(error)"])
         }
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    /// True once the task is cancelled or the service group began a graceful shutdown.
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }
