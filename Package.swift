@@ -83,8 +83,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
-            name: "statusdTests",
+            name: "EndToEndTests",
             dependencies: ["statusd", "StatusModel"],
             swiftSettings: strictSettings
         ),

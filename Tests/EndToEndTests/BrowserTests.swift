@@ -1,0 +1,118 @@
+import Foundation
+import StatusModel
+import Testing
+
+/// The grid and a product page in headless Chromium (Debian's chromium and chromium-driver,
+/// driven by Debian's python3-selenium), from a database the test fills through the store.
+@Suite struct BrowserTests {
+    static let paris = TimeZone(identifier: "Europe/Paris")!
+    static let config = """
+        database: $DATABASE
+        history_days: 25
+        products:
+          - slug: loop
+            name: Cegid Loop
+            family: Finance
+            position: 1
+            checks:
+              - kind: http
+                target: http://127.0.0.1:9/
+          - slug: stream
+            name: Cegid Stream
+            family: Finance
+            position: 2
+            checks:
+              - kind: tcp
+                target: 127.0.0.1:9
+          - slug: xrp
+            name: XRP Flex
+            family: Gestion
+            position: 3
+        """
+
+    @Test func visitorReadsTheWeatherAndAProductPageInBothLanguages() async throws {
+        let workspace = try Workspace(config: Self.config)
+        let calendar = DayCalendar(timeZone: Self.paris)
+        let today = calendar.day(containing: Date())
+        let days = calendar.days(endingWith: today, count: 25)
+        let chosenDay = calendar.adding(-3, to: today)
+        func at(_ day: LocalDay, hour: Double) -> Date { calendar.interval(of: day).start.addingTimeInterval(hour * 3600) }
+
+        // History written through the store before the server starts, as earlier runs would have left it.
+        do {
+            let database = try SQLiteDatabase.open(path: workspace.databasePath, migrations: [StatusModelMigrations()])
+            let store = SQLiteStatusStore(database: database, calendar: calendar)
+            let since = calendar.interval(of: calendar.adding(-40, to: today)).start
+            try await store.syncProducts([
+                Product(slug: "loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: since),
+                Product(slug: "stream", name: "Cegid Stream", family: "Finance", position: 2, monitoredSince: since),
+                Product(slug: "xrp", name: "XRP Flex", family: "Gestion", position: 3, monitoredSince: since, hasChecks: false),
+            ])
+            // Every past day observed; today not yet, so the uptime does not depend on the hour.
+            let results = days.dropLast().flatMap { day in
+                ["loop", "stream"].map { CheckResult(checkID: "\($0)/check", productSlug: $0, time: at(day, hour: 12), outcome: .up) }
+            }
+            try await store.record(results)
+            try await store.save(Maintenance(id: "m1", title: "Mise à jour", productSlugs: ["loop"],
+                                             start: at(chosenDay, hour: 2), end: at(chosenDay, hour: 4)))
+            try await store.save(Incident(id: "i1", title: "Connexions refusées", impact: .major, productSlugs: ["loop"],
+                                          startedAt: at(chosenDay, hour: 10), resolvedAt: at(chosenDay, hour: 11),
+                                          updates: [.init(status: .resolved, message: "Rétabli.", at: at(chosenDay, hour: 11))]))
+        }
+
+        let observed = days.dropLast().reduce(0.0) { $0 + calendar.interval(of: $1).duration } - 2 * 3600
+        let uptime = (1 - 3600 / observed) * 100
+        let uptimeText = String(format: "%.2f", (uptime * 100).rounded(.down) / 100).replacingOccurrences(of: ".", with: ",") + " %"
+
+        let expectations: [String: Any] = [
+            "days": days.map(\.description),
+            "productNames": ["Cegid Loop", "Cegid Stream", "XRP Flex"],
+            "families": ["Finance", "Gestion"],
+            "legend_fr": ["Aucun incident", "Maintenance", "Dégradation", "Incident", "Plusieurs événements", "Pas de données"],
+            "legend_en": ["No incident", "Maintenance", "Degraded", "Incident", "Several events", "No data"],
+            "legendIcons": ["✓", "ⓘ", "⊖", "!", "+", "·"],
+            "chosen": [
+                "slug": "loop", "name": "Cegid Loop", "date": chosenDay.description, "state": "multiple", "icon": "+",
+                "label_fr": "\(Self.longDate(chosenDay, calendar, "fr_FR", "EEEE d MMMM yyyy")) : Plusieurs événements",
+                "label_en": "\(Self.longDate(chosenDay, calendar, "en_GB", "EEEE, d MMMM yyyy")): Several events",
+                "condition_fr": "Aucun système ne signale de problème",
+                "condition_en": "No system reports a problem",
+                "uptime_fr": uptimeText,
+                "closedIncidents": ["Connexions refusées"],
+            ] as [String: Any],
+        ]
+        let expectationsPath = workspace.folder.appendingPathComponent("expectations.json")
+        try JSONSerialization.data(withJSONObject: expectations).write(to: expectationsPath)
+
+        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let browser = try Self.runBrowserChecks(baseURL: server.baseURL, expectations: expectationsPath.path)
+        #expect(browser.status == 0, "browser checks failed:\n\(browser.output)")
+        #expect(browser.output.contains("9 passed, 0 failed"), "\(browser.output)")
+        _ = try server.stop()
+    }
+
+    static func longDate(_ day: LocalDay, _ calendar: DayCalendar, _ locale: String, _ format: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: locale)
+        formatter.timeZone = calendar.timeZone
+        formatter.dateFormat = format
+        return formatter.string(from: calendar.interval(of: day).start.addingTimeInterval(12 * 3600))
+    }
+
+    static func runBrowserChecks(baseURL: String, expectations: String) throws -> (status: Int32, output: String) {
+        let script = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/weather_pages.py").path
+        for tool in ["/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
+            return (127, "\(tool) is missing: run scripts/test, which installs chromium, chromium-driver and python3-selenium")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script, baseURL, expectations]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

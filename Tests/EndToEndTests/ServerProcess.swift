@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import StatusModel
+import Testing
+
+/// The `statusd` binary built next to the tests, run as a child process.
+struct StatusdBinary {
+    static var url: URL {
+        // The test bundle and the executable are built in the same products folder.
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("statusd")
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Runs statusd to completion and returns its exit status and both outputs.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A scratch folder with a config file and a database path, removed at the end.
+struct Workspace: ~Copyable {
+    let folder: URL
+    var configPath: String { folder.appendingPathComponent("statusd.yaml").path }
+    var databasePath: String { folder.appendingPathComponent("data/statusd.sqlite").path }
+
+    init(config: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("statusd-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try config.replacingOccurrences(of: "$DATABASE", with: databasePath)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// A running `statusd serve`, on a port the system picked.
+final class RunningServer: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private(set) var baseURL = ""
+    private(set) var stderrPath: String
+
+    init(configPath: String, stderrPath: String) throws {
+        self.stderrPath = stderrPath
+        process.executableURL = StatusdBinary.url
+        process.arguments = ["serve", "--config", configPath]
+        process.environment = ProcessInfo.processInfo.environment.merging(["STATUSD_LISTEN": "127.0.0.1:0"]) { $1 }
+        process.standardOutput = output
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        try process.run()
+        baseURL = try waitForAddress()
+    }
+
+    /// Reads stdout until the server says where it listens (at most 60 s, as the first start may be slow).
+    private func waitForAddress() throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        var seen = ""
+        let handle = output.fileHandleForReading
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                guard process.isRunning else { break }
+                continue
+            }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "listening on ") {
+                let rest = seen[range.upperBound...]
+                if let end = rest.firstIndex(of: "\n") { return String(rest[..<end]) }
+            }
+        }
+        let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        throw ServerError(message: "statusd did not say where it listens; stdout: \(seen) stderr: \(log)")
+    }
+
+    /// Sends a signal and waits for the process to end, at most `limit`; returns how long it took.
+    func stop(signal: Int32 = SIGTERM, limit: TimeInterval = 10) throws -> TimeInterval {
+        let start = Date()
+        kill(process.processIdentifier, signal)
+        while process.isRunning {
+            guard Date().timeIntervalSince(start) < limit else {
+                process.terminate()
+                throw ServerError(message: "statusd still running \(limit) s after signal \(signal)")
+            }
+            usleep(20_000)
+        }
+        return Date().timeIntervalSince(start)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}
+
+/// Fetches a URL with a plain GET; returns the status and body.
+func httpGet(_ url: String) async throws -> (status: Int, body: String) {
+    let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+}
