@@ -4,6 +4,8 @@ import Foundation
 enum CheckConfigReader {
     static let keys: Set<String> = [
         "name", "kind", "target", "interval", "timeout", "fail_after", "recover_after", "degraded_above", "regions",
+        "quorum", "retry_interval", "method", "headers", "body", "expect_status", "body_contains", "body_not_contains",
+        "json_path", "json_value", "follow_redirects", "certificate_warning_days", "expect_address", "token", "grace",
     ]
 
     static func check(_ node: ConfigNode, productSlug: String) throws(ConfigError) -> Check {
@@ -32,7 +34,68 @@ enum CheckConfigReader {
             guard !regions.isEmpty else { throw value.error("list at least one region") }
             check.regions = regions
         }
+        if let value = fields["quorum"] { check.quorum = try value.integer(in: 1...check.regions.count) }
+        if let value = fields["retry_interval"] { check.retryInterval = try value.duration() }
+        if check.timeout > check.interval, let node = fields["timeout"] {
+            throw node.error("must not be longer than the interval (\(check.interval))")
+        }
+        try readHTTPOptions(fields, into: &check)
+        if let value = fields["certificate_warning_days"] { check.certificateWarningDays = try value.integer(in: 0...3650) }
+        if let value = fields["expect_address"] { check.expectedAddress = try value.nonEmptyString() }
+        if let value = fields["grace"] { check.pushGrace = try value.duration() }
+        if kind == .push {
+            guard let tokenNode = fields["token"] else { throw node.error("a push check needs a secret token (16 characters or more)", key: "\(node.path).token") }
+            let token = try tokenNode.nonEmptyString()
+            guard token.count >= 16, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw tokenNode.error("use 16 or more letters, digits, - or _")
+            }
+            check.pushToken = token
+        }
         return check
+    }
+
+    private static func readHTTPOptions(_ fields: [String: ConfigNode], into check: inout Check) throws(ConfigError) {
+        if let value = fields["method"] {
+            let method = try value.nonEmptyString().uppercased()
+            guard ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].contains(method) else {
+                throw value.error("expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS, got \"\(method)\"")
+            }
+            check.http.method = method
+        }
+        if let value = fields["headers"] {
+            var headers: [String: String] = [:]
+            for (name, header) in try value.mapping(allowed: nil) {
+                let text = try header.string()
+                guard !name.contains(":"), !name.contains("\n"), !text.contains("\n") else { throw header.error("not a valid header") }
+                headers[name] = text
+            }
+            check.http.headers = headers
+        }
+        if let value = fields["body"] { check.http.body = try value.string() }
+        if let value = fields["expect_status"] {
+            let items: [ConfigNode] = value.node.isSequence ? try value.sequence() : [value]
+            check.http.expectedStatuses = try items.map { (item) throws(ConfigError) in try statusRange(item) }
+        }
+        if let value = fields["body_contains"] { check.http.bodyContains = try value.nonEmptyString() }
+        if let value = fields["body_not_contains"] { check.http.bodyNotContains = try value.nonEmptyString() }
+        if let value = fields["json_path"] { check.http.jsonPath = try value.nonEmptyString() }
+        if let value = fields["json_value"] { check.http.jsonValue = try value.string() }
+        if (check.http.jsonPath == nil) != (check.http.jsonValue == nil), let node = fields["json_path"] ?? fields["json_value"] {
+            throw node.error("json_path and json_value go together")
+        }
+        if let value = fields["follow_redirects"] { check.http.followRedirects = try value.bool() }
+    }
+
+    /// "200", "2xx" or "200-204".
+    private static func statusRange(_ node: ConfigNode) throws(ConfigError) -> ClosedRange<Int> {
+        let text = try node.string().trimmingCharacters(in: .whitespaces).lowercased()
+        if text.count == 3, text.hasSuffix("xx"), let hundred = Int(text.prefix(1)), (1...5).contains(hundred) {
+            return (hundred * 100)...(hundred * 100 + 99)
+        }
+        let bounds = text.split(separator: "-").compactMap { Int($0) }
+        if bounds.count == 1, (100...599).contains(bounds[0]) { return bounds[0]...bounds[0] }
+        if bounds.count == 2, (100...599).contains(bounds[0]), bounds[0] <= bounds[1], bounds[1] <= 599 { return bounds[0]...bounds[1] }
+        throw node.error("expected a status such as 200, 2xx or 200-204, got \"\(text)\"")
     }
 
     private static func validate(target: String, kind: CheckKind, node: ConfigNode) throws(ConfigError) {

@@ -14,13 +14,14 @@ struct ConfigNode {
     }
 
     /// The entries of a mapping; refuses keys outside `allowed`, which are usually typos.
-    func mapping(allowed: Set<String>) throws(ConfigError) -> [String: ConfigNode] {
+    /// `allowed` nil accepts any key (a map of HTTP headers, say).
+    func mapping(allowed: Set<String>?) throws(ConfigError) -> [String: ConfigNode] {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
         var entries: [String: ConfigNode] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let childPath = path.isEmpty ? key : "\(path).\(key)"
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 let known = allowed.sorted().joined(separator: ", ")
                 throw ConfigError(file: file, line: keyNode.mark?.line, key: childPath, message: "unknown key (known keys: \(known))")
             }
@@ -76,5 +77,12 @@ struct ConfigNode {
             return .milliseconds(Int64((number * unit.seconds * 1000).rounded()))
         }
         return Double(text).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    }
+}
+
+extension Yams.Node {
+    var isSequence: Bool {
+        if case .sequence = self { return true }
+        return false
     }
 }

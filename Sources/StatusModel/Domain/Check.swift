@@ -22,6 +22,42 @@ public struct Check: Sendable, Hashable, Codable {
     /// Slower than this is degraded; nil means speed is not judged.
     public var degradedAbove: Duration?
     public var regions: [String]
+    /// Regions that must see the check down for an outage; fewer is degraded. Nil: a majority.
+    public var quorum: Int?
+    /// How soon to run again while a failure or a recovery is being confirmed.
+    public var retryInterval: Duration?
+    public var http = HTTPOptions()
+    /// tls: fewer days than this before the certificate expires is degraded.
+    public var certificateWarningDays = 14
+    /// dns: the name must resolve to this address.
+    public var expectedAddress: String?
+    /// push: the secret in the heartbeat URL, and the silence tolerated past the interval.
+    public var pushToken: String?
+    public var pushGrace: Duration = .seconds(30)
+
+    /// What an http check sends and expects.
+    public struct HTTPOptions: Sendable, Hashable, Codable {
+        public var method = "GET"
+        public var headers: [String: String] = [:]
+        public var body: String?
+        public var expectedStatuses: [ClosedRange<Int>] = [200...299]
+        public var bodyContains: String?
+        public var bodyNotContains: String?
+        /// A dotted path into a JSON body ("data.status", "items.0.state") and the value expected there.
+        public var jsonPath: String?
+        public var jsonValue: String?
+        public var followRedirects = true
+
+        public init() {}
+    }
+
+    /// The number of regions that must agree on an outage.
+    public var effectiveQuorum: Int { quorum ?? (regions.count / 2 + 1) }
+
+    /// The delay between runs while a state change is being confirmed.
+    public var effectiveRetryInterval: Duration {
+        retryInterval ?? max(.seconds(1), interval / 3)
+    }
 
     public init(
         productSlug: String, name: String, kind: CheckKind, target: String,

@@ -65,6 +65,8 @@ extension SQLiteStatusStore {
             var removed = db.changesCount
             try db.execute(sql: "DELETE FROM episode WHERE \"end\" IS NOT NULL AND \"end\" < ?", arguments: [cutoffStart.storedSeconds])
             removed += db.changesCount
+            try db.execute(sql: "DELETE FROM timingBucket WHERE hour < ?", arguments: [cutoffStart.storedSeconds])
+            removed += db.changesCount
             return removed
         }
     }

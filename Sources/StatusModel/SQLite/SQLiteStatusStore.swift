@@ -56,11 +56,19 @@ public struct SQLiteStatusStore: StatusStore {
                 INSERT INTO checkResult (checkID, productSlug, time, region, outcome, durationMilliseconds, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
+            let bucket = try db.cachedStatement(sql: """
+                INSERT INTO timingBucket (productSlug, hour, bucket, count) VALUES (?, ?, ?, 1)
+                ON CONFLICT(productSlug, hour, bucket) DO UPDATE SET count = count + 1
+                """)
             var observedDays: Set<[String]> = []
             for result in results {
                 try insert.execute(arguments: [result.checkID, result.productSlug, result.time.storedSeconds, result.region,
                                                result.outcome.rawValue, result.durationMilliseconds, result.reason])
                 observedDays.insert([result.productSlug, calendar.day(containing: result.time).description])
+                if let milliseconds = result.durationMilliseconds, result.outcome != .down {
+                    let hour = (result.time.storedSeconds / 3600).rounded(.down) * 3600
+                    try bucket.execute(arguments: [result.productSlug, hour, TimingHistogram.bucket(milliseconds)])
+                }
             }
             var changed = false
             for key in observedDays {

@@ -87,5 +87,28 @@ public struct StatusModelMigrations: SQLiteMigrations {
             }
             try db.execute(sql: "INSERT INTO stateVersion (id, version) VALUES (1, 0)")
         }
+        migrator.registerMigration("statusModel.v2.probes") { db in
+            try db.create(table: "regionState") { t in
+                t.column("checkID", .text).notNull()
+                t.column("region", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text)
+                t.column("since", .double).notNull()
+                t.primaryKey(["checkID", "region"])
+            }
+            try db.create(table: "heartbeat") { t in
+                t.primaryKey("checkID", .text)
+                t.column("at", .double).notNull()
+            }
+            // Response times per product and hour as a log-scale histogram: percentiles stay
+            // readable after raw results are pruned.
+            try db.create(table: "timingBucket") { t in
+                t.column("productSlug", .text).notNull().references("product", onDelete: .cascade)
+                t.column("hour", .double).notNull()
+                t.column("bucket", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["productSlug", "hour", "bucket"])
+            }
+        }
     }
 }

@@ -57,7 +57,7 @@ public protocol HistoryStore: Sendable {
 }
 
 /// Everything the rest of statusd needs from storage.
-public typealias StatusStore = ProductStore & ResultStore & EpisodeStore & HistoryStore
+public typealias StatusStore = ProductStore & ResultStore & EpisodeStore & HistoryStore & ProbeStateStore
 
 /// One product's recent history, as its page shows it.
 public struct ProductHistory: Sendable, Hashable {
