@@ -9,6 +9,7 @@ public final class CurlMulti: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var pending: [Transfer] = []
+    private var cancelled: [Transfer] = []
     private var stopping = false
     private var thread: Thread?
     // Loop-thread state.
@@ -32,18 +33,29 @@ public final class CurlMulti: @unchecked Sendable {
     }
 
     /// Runs one transfer; never throws: a failure comes back as a response with its code.
+    /// Cancelling the task stops the transfer at once (code `CurlCode.cancelled`).
     public func perform(_ request: CurlRequest) async -> CurlResponse {
-        await withCheckedContinuation { continuation in
-            let transfer = Transfer(request: request, continuation: continuation)
-            lock.lock()
-            let refused = stopping
-            if !refused { pending.append(transfer) }
-            lock.unlock()
-            if refused {
-                transfer.finish(with: CurlResponse(code: -1, errorMessage: "shutting down", status: 0, body: [], timings: CurlTimings()))
-            } else {
-                curl_multi_wakeup(multi)
+        let slot = TransferSlot()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let transfer = Transfer(request: request, continuation: continuation)
+                slot.transfer = transfer
+                lock.lock()
+                let refused = stopping || Task.isCancelled
+                if !refused { pending.append(transfer) }
+                lock.unlock()
+                if refused {
+                    transfer.finish(with: .cancelled)
+                } else {
+                    curl_multi_wakeup(multi)
+                }
             }
+        } onCancel: {
+            guard let transfer = slot.transfer else { return }
+            lock.lock()
+            cancelled.append(transfer)
+            lock.unlock()
+            curl_multi_wakeup(multi)
         }
     }
 
@@ -71,9 +83,12 @@ public final class CurlMulti: @unchecked Sendable {
             lock.lock()
             let arrivals = pending
             pending.removeAll(keepingCapacity: true)
+            let withdrawn = cancelled
+            cancelled.removeAll()
             let stop = stopping
             lock.unlock()
             for transfer in arrivals { start(transfer) }
+            for transfer in withdrawn { withdraw(transfer) }
             if stop && active.isEmpty { break }
 
             var running: Int32 = 0
@@ -107,6 +122,15 @@ public final class CurlMulti: @unchecked Sendable {
         curl_multi_add_handle(multi, handle)
     }
 
+    private func withdraw(_ transfer: Transfer) {
+        guard let handle = active.first(where: { $0.value === transfer })?.key else { return }
+        curl_multi_remove_handle(multi, handle)
+        active[handle] = nil
+        curl_easy_reset(handle)
+        idleHandles.append(handle)
+        transfer.finish(with: .cancelled)
+    }
+
     private func complete(handle: UnsafeMutableRawPointer, code: CURLcode) {
         curl_multi_remove_handle(multi, handle)
         guard let transfer = active.removeValue(forKey: handle) else { return }
@@ -115,6 +139,21 @@ public final class CurlMulti: @unchecked Sendable {
         idleHandles.append(handle)
         transfer.finish(with: response)
     }
+}
+
+/// Hands the transfer created inside the continuation to the cancellation handler.
+private final class TransferSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Transfer?
+
+    var transfer: Transfer? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+extension CurlResponse {
+    static let cancelled = CurlResponse(code: CurlCode.cancelled, errorMessage: "cancelled", status: 0, body: [], timings: CurlTimings())
 }
 
 /// `curl_global_init` once per process, before any handle.

@@ -59,6 +59,8 @@ public struct CurlResponse: Sendable {
 
 /// libcurl result codes statusd explains in words.
 public enum CurlCode {
+    /// Not libcurl's: the caller's task was cancelled (shutdown) before the transfer ended.
+    public static let cancelled = -2
     public static let unsupportedProtocol = 1
     public static let couldNotResolveHost = 6
     public static let couldNotConnect = 7

@@ -6,5 +6,6 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<B
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorPageMiddleware(site: site))
     site.addPublicRoutes(to: router)
+    site.addProbeRoutes(to: router)
     return router
 }

@@ -10,6 +10,10 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     /// Cookies get `Secure` when the site is served over https.
     public let secureCookies: Bool
     public let clock: @Sendable () -> Date
+    /// Push checks by their secret token: token → check id.
+    let pushChecks: [String: String]
+    /// The Prometheus text exposition, when the executable set metrics up.
+    let metricsText: (@Sendable () async -> String)?
     let catalog: MessageCatalog
     let renderer: PageRenderer
     let assets: StaticAssets
@@ -18,8 +22,12 @@ public struct StatusSite<Store: StatusStore>: Sendable {
 
     public init(
         store: Store, calendar: DayCalendar, historyDays: Int, baseURL: String,
-        logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+        logger: Logger, pushChecks: [String: String] = [:],
+        metricsText: (@Sendable () async -> String)? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
+        self.pushChecks = pushChecks
+        self.metricsText = metricsText
         self.store = store
         self.calendar = calendar
         self.historyDays = historyDays

@@ -17,13 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "statusd")
+        let logger = LogSetup.bootstrap(level: logLevel)
         let config: StatusConfig
         do {
             config = try ConfigLoading.load(options)

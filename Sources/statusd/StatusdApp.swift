@@ -1,35 +1,77 @@
+import Curl
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import Probes
+import Prometheus
 import StatusModel
 import StatusWeb
 
 /// The composition root: opens the database, syncs the configured products and wires the
 /// web site with the background services.
 enum StatusdApp {
-    static func build(config: StatusConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    /// The region the embedded worker of `statusd serve` probes from.
+    static let defaultRegion = "default"
+
+    /// Opens the store and makes the stored products match the config.
+    static func openStore(config: StatusConfig, logger: Logger) async throws -> SQLiteStatusStore {
         let database = try SQLiteDatabase.open(path: config.databasePath, migrations: [StatusModelMigrations()])
         let store = SQLiteStatusStore(database: database, calendar: config.calendar)
         let now = Date()
         try await store.syncProducts(config.products.map { $0.product(now: now) })
         logger.info("database ready", metadata: ["path": "\(config.databasePath)", "products": "\(config.products.count)"])
+        return store
+    }
 
+    static func probeWorker(config: StatusConfig, store: SQLiteStatusStore, region: String, logger: Logger) -> ProbeWorker<SQLiteStatusStore> {
+        ProbeWorker(
+            checks: config.checks,
+            productNames: Dictionary(config.products.map { ($0.slug, $0.name) }) { first, _ in first },
+            store: store, region: region, curl: CurlMulti(), logger: logger
+        )
+    }
+
+    /// Prometheus metrics for the whole process; the product conditions are read at each scrape.
+    static func bootstrapMetrics(store: SQLiteStatusStore) -> @Sendable () async -> String {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return {
+            if let conditions = try? await store.conditions(now: Date()) {
+                for (slug, condition) in conditions {
+                    let value: Int = switch condition {
+                    case .operational: 0
+                    case .maintenance: 1
+                    case .degraded: 2
+                    case .outage: 3
+                    }
+                    Gauge(label: "statusd_product_condition", dimensions: [("product", slug)]).record(value)
+                }
+            }
+            return registry.emitToString()
+        }
+    }
+
+    static func build(config: StatusConfig, logger: Logger) async throws -> some ApplicationProtocol {
+        let store = try await openStore(config: config, logger: logger)
+        let metricsText = bootstrapMetrics(store: store)
+        let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
-                                        baseURL: config.baseURL, logger: logger)
+                                        baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText)
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
+        let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
-            services: [retention],
+            services: [retention, worker],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host
                 let line = "statusd listening on http://\(host):\(port)"
                 logger.notice("\(line)")
-                // Also on stdout, flushed: scripts and tests read the address from there.
+                // Also on stdout, unbuffered: scripts and tests read the address from there.
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             },
             logger: logger

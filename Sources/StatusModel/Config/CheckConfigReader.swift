@@ -4,7 +4,7 @@ import Foundation
 enum CheckConfigReader {
     static let keys: Set<String> = [
         "name", "kind", "target", "interval", "timeout", "fail_after", "recover_after", "degraded_above", "regions",
-        "quorum", "retry_interval", "method", "headers", "body", "expect_status", "body_contains", "body_not_contains",
+        "quorum", "retry_interval", "connect_timeout", "method", "headers", "body", "expect_status", "body_contains", "body_not_contains",
         "json_path", "json_value", "follow_redirects", "certificate_warning_days", "expect_address", "token", "grace",
     ]
 
@@ -36,6 +36,7 @@ enum CheckConfigReader {
         }
         if let value = fields["quorum"] { check.quorum = try value.integer(in: 1...check.regions.count) }
         if let value = fields["retry_interval"] { check.retryInterval = try value.duration() }
+        if let value = fields["connect_timeout"] { check.connectTimeout = try value.duration() }
         if check.timeout > check.interval, let node = fields["timeout"] {
             throw node.error("must not be longer than the interval (\(check.interval))")
         }

@@ -15,6 +15,8 @@ public struct Check: Sendable, Hashable, Codable {
     public var target: String
     public var interval: Duration
     public var timeout: Duration
+    /// The limit for establishing the connection alone; nil: the total timeout.
+    public var connectTimeout: Duration?
     /// Consecutive failures before the check is confirmed down.
     public var failAfter: Int
     /// Consecutive successes before a down check is confirmed up again.
