@@ -77,8 +77,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Benchmarks/probes.sh drives it: probe throughput and scheduler lag, through the real worker and store.
+        .executableTarget(
+            name: "probe-bench",
+            dependencies: [
+                "Probes", "Curl", "StatusModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ProbeBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
-        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: strictSettings),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ProbesTests",
+            dependencies: ["Probes", "Curl", "StatusModel", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers).
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py"], swiftSettings: strictSettings),
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
@@ -90,7 +108,7 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel"],
+            dependencies: ["statusd", "StatusModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

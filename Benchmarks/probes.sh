@@ -27,6 +27,8 @@ for v in checks concurrency lag_seconds wrk_seconds nginx_workers; do
 done
 
 log() { echo "probes.sh: $*" >&2; }
+# The machine is shared: the 1-minute load average before each phase tells whether it was busy.
+load() { echo "loadavg $(cut -d' ' -f1 /proc/loadavg)"; }
 die() { echo "probes.sh: FAIL: $*" >&2; exit 1; }
 
 # --- 1. Debian packages -----------------------------------------------------------------------
@@ -49,12 +51,14 @@ BLACKBOX=/usr/bin/prometheus-blackbox-exporter
 work="$(mktemp -d /tmp/probe-bench.XXXXXX)"
 nginx_pid=""
 blackbox_pid=""
+child_pid=""
 cleanup() {
   local rc=$?
-  for pid in $blackbox_pid $nginx_pid; do
+  trap - INT TERM
+  for pid in $child_pid $blackbox_pid $nginx_pid; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $blackbox_pid $nginx_pid; do
+  for pid in $child_pid $blackbox_pid $nginx_pid; do
     # wait up to 5 s for a clean stop, then force it
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
@@ -71,6 +75,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# run CMD...: runs a long step in the background and waits for it, so that INT/TERM reach the
+# trap at once instead of after the step; cleanup stops it.
+run() {
+  local rc=0
+  "$@" &
+  child_pid=$!
+  wait "$child_pid" || rc=$?
+  child_pid=""
+  return $rc
+}
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -90,6 +105,9 @@ wait_http() {
 nginx_counters() {
   curl -fsS --max-time 2 "http://127.0.0.1:$port/nginx_status" | awk 'NR==3 {print $1, $3}'
 }
+
+# Raise the soft open-file limit to the hard one: nginx, wrk and probe-bench inherit it.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # --- 2. nginx target --------------------------------------------------------------------------
 port="$(free_port)"
@@ -111,8 +129,8 @@ if [ -n "${PROBE_BENCH_BIN:-}" ]; then
   log "using prebuilt $bin"
 else
   log "building probe-bench (release)"
-  (cd "$repo" && timeout 3600 swift build -c release --product probe-bench >&2) || die "swift build failed"
-  bin="$(cd "$repo" && swift build -c release --show-bin-path)/probe-bench"
+  run timeout 3600 swift build --package-path "$repo" -c release --product probe-bench >&2 || die "swift build failed"
+  bin="$(swift build --package-path "$repo" -c release --show-bin-path)/probe-bench"
   [ -x "$bin" ] || die "built, but $bin is missing"
 fi
 
@@ -124,9 +142,9 @@ parse() {
   echo "$v"
 }
 
-log "statusd throughput: $checks checks, concurrency $concurrency"
+log "statusd throughput: $checks checks, concurrency $concurrency ($(load))"
 before="$(nginx_counters)"
-timeout 900 "$bin" throughput --target "$target" --checks "$checks" --concurrency "$concurrency" \
+run timeout 900 "$bin" throughput --target "$target" --checks "$checks" --concurrency "$concurrency" \
   >"$work/throughput.out" || die "probe-bench throughput failed (exit $?): $(tail -n 5 "$work/throughput.out")"
 after="$(nginx_counters)"
 checks_per_s="$(parse checks_per_s "$work/throughput.out")" || die "probe-bench throughput printed no checks_per_s"
@@ -145,9 +163,9 @@ curl -fsS --max-time 10 "$probe_url" >"$work/probe.txt" || die "blackbox probe r
 grep -qx 'probe_success 1' "$work/probe.txt" || { cat "$work/probe.txt" >&2; die "blackbox probe of $target did not report probe_success 1"; }
 log "blackbox exporter on 127.0.0.1:$bport: a probe answers probe_success 1"
 
-log "blackbox throughput: wrk -t2 -c$concurrency -d${wrk_seconds}s"
+log "blackbox throughput: wrk -t2 -c$concurrency -d${wrk_seconds}s ($(load))"
 before="$(nginx_counters)"
-timeout $((wrk_seconds + 60)) wrk -t2 -c"$concurrency" -d"${wrk_seconds}s" --timeout 10s "$probe_url" \
+run timeout $((wrk_seconds + 60)) wrk -t2 -c"$concurrency" -d"${wrk_seconds}s" --timeout 10s "$probe_url" \
   >"$work/wrk.out" 2>&1 || { cat "$work/wrk.out" >&2; die "wrk failed"; }
 after="$(nginx_counters)"
 cat "$work/wrk.out" >&2
@@ -172,8 +190,8 @@ wait "$blackbox_pid" 2>/dev/null || true
 blackbox_pid=""
 
 # --- 5. statusd scheduling lag ----------------------------------------------------------------
-log "statusd lag: 10000 checks every 10 s for ${lag_seconds} s"
-timeout $((lag_seconds + 300)) "$bin" lag --target "$target" --checks 10000 --interval 10 --duration "$lag_seconds" \
+log "statusd lag: 10000 checks every 10 s for ${lag_seconds} s ($(load))"
+run timeout $((lag_seconds + 300)) "$bin" lag --target "$target" --checks 10000 --interval 10 --duration "$lag_seconds" \
   >"$work/lag.out" || die "probe-bench lag failed (exit $?): $(tail -n 5 "$work/lag.out")"
 lag_p99="$(parse lag_p99_ms "$work/lag.out")" || die "probe-bench lag printed no lag_p99_ms"
 rss="$(parse rss_mb "$work/lag.out")" || die "probe-bench lag printed no rss_mb"

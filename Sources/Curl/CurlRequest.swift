@@ -18,6 +18,8 @@ public struct CurlRequest: Sendable {
     /// Collect the peer's certificate chain (for expiry).
     public var certificateInfo = false
     public var verifyPeer = true
+    /// A PEM file of certificate authorities to trust instead of the system's.
+    public var caFile: String?
     /// Protocols allowed, for the first request and redirects: never file://, gopher://...
     public var protocols = "http,https"
     /// Bytes of body kept; the rest is read and dropped.
@@ -45,6 +47,8 @@ public struct CurlResponse: Sendable {
     public var code: Int
     /// libcurl's own words on the failure, if any.
     public var errorMessage: String
+    /// The system's error number behind a connection failure (ECONNREFUSED...), 0 when none.
+    public var osErrno: Int = 0
     public var status: Int
     public var body: [UInt8]
     public var timings: CurlTimings

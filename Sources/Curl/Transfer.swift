@@ -45,6 +45,7 @@ final class Transfer {
         _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, request.verifyPeer ? 1 : 0)
         _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, request.verifyPeer ? 2 : 0)
         _ = ccurl_setopt_string(handle, CURLOPT_USERAGENT, "statusd-probe/1")
+        if let caFile = request.caFile { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         if request.freshConnection {
             _ = ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
             _ = ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
@@ -82,12 +83,15 @@ final class Transfer {
         if ccurl_getinfo_off_t(handle, CURLINFO_APPCONNECT_TIME_T, &value) == CURLE_OK { timings.tlsHandshake = Int64(value) }
         if ccurl_getinfo_off_t(handle, CURLINFO_STARTTRANSFER_TIME_T, &value) == CURLE_OK { timings.firstByte = Int64(value) }
         if ccurl_getinfo_off_t(handle, CURLINFO_TOTAL_TIME_T, &value) == CURLE_OK { timings.total = Int64(value) }
+        var osErrno = 0
+        _ = ccurl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osErrno)
         var redirect: UnsafeMutablePointer<CChar>?
         _ = ccurl_getinfo_string(handle, CURLINFO_REDIRECT_URL, &redirect)
         let message = String(cString: errorBuffer)
         return CurlResponse(
             code: Int(code.rawValue),
             errorMessage: message.isEmpty && code != CURLE_OK ? String(cString: curl_easy_strerror(code)) : message,
+            osErrno: osErrno,
             status: status,
             body: body,
             timings: timings,

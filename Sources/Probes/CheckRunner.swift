@@ -46,6 +46,7 @@ public struct CheckRunner: Sendable {
         var request = CurlRequest(url: url)
         request.timeout = check.timeout
         request.connectTimeout = min(check.connectTimeout ?? check.timeout, check.timeout)
+        request.caFile = check.caFile
         return request
     }
 
@@ -125,7 +126,8 @@ public struct CheckRunner: Sendable {
         let message = response.errorMessage
         switch response.code {
         case CurlCode.couldNotConnect:
-            return message.localizedCaseInsensitiveContains("refused") ? .connectionRefused : .other(message)
+            return response.osErrno == Int(ECONNREFUSED) || message.localizedCaseInsensitiveContains("refused")
+                ? .connectionRefused : .other(message)
         case CurlCode.operationTimedOut: return .timedOut(seconds: check.timeout.seconds)
         case CurlCode.couldNotResolveHost: return .nameNotResolved(URL(string: check.target)?.host ?? check.target)
         case CurlCode.unsupportedProtocol:

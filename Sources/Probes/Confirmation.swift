@@ -3,7 +3,7 @@ import StatusModel
 
 /// Turns raw results into confirmed states: down after `failAfter` failures in a row, up
 /// again after `recoverAfter` successes, so one lost packet never paints a day red.
-public struct Confirmation: Sendable, Hashable {
+public struct StateConfirmation: Sendable, Hashable {
     public private(set) var confirmed: CheckResult.Outcome
     /// When the streak that led (or may lead) to the next change began.
     public private(set) var streakStart: Date?

@@ -20,6 +20,7 @@ public final class ProbeScheduler<Job: Sendable>: Sendable {
     }
 
     private let jobs: [Job]
+    private let firstRunWithin: [Duration]
     private let maxInFlight: Int
     private let execute: Execute
     private let onLag: @Sendable (Duration) -> Void
@@ -32,20 +33,21 @@ public final class ProbeScheduler<Job: Sendable>: Sendable {
     public init(jobs: [(job: Job, firstRunWithin: Duration)], maxInFlight: Int,
                 onLag: @escaping @Sendable (Duration) -> Void = { _ in }, execute: @escaping Execute) {
         self.jobs = jobs.map(\.job)
+        self.firstRunWithin = jobs.map(\.firstRunWithin)
         self.maxInFlight = max(1, maxInFlight)
         self.execute = execute
         self.onLag = onLag
-        let now = clock.now
-        state.withLock { state in
-            for (index, entry) in jobs.enumerated() {
-                let spread = Double.random(in: 0..<1) * max(entry.firstRunWithin.seconds, 0)
-                state.queue.push(Entry(due: now + .milliseconds(Int64(spread * 1000)), index: index))
-            }
-        }
     }
 
     /// Runs until the task is cancelled; runs in progress are cancelled with it.
     public func run() async {
+        let now = clock.now
+        state.withLock { state in
+            for (index, within) in firstRunWithin.enumerated() {
+                let spread = Double.random(in: 0..<1) * max(within.seconds, 0)
+                state.queue.push(Entry(due: now + .milliseconds(Int64(spread * 1000)), index: index))
+            }
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let now = clock.now

@@ -18,12 +18,17 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
     private let metrics: ProbeMetrics
     private let productNames: [String: String]
     private let logger: Logger
-    private let confirmations = Mutex<[String: Confirmation]>([:])
+    private let observer: ProbeObserver
+    private let spreadFirstRuns: Bool
+    private let confirmations = Mutex<[String: StateConfirmation]>([:])
     /// The condition each check's open episode says, so only changes touch the store.
     private let episodeConditions = Mutex<[String: Condition]>([:])
 
     public init(checks: [Check], productNames: [String: String], store: Store, region: String, curl: CurlMulti,
-                maxInFlight: Int = 64, metrics: ProbeMetrics = ProbeMetrics(), logger: Logger) {
+                maxInFlight: Int = 64, metrics: ProbeMetrics = ProbeMetrics(), observer: ProbeObserver = ProbeObserver(),
+                spreadFirstRuns: Bool = true, logger: Logger) {
+        self.observer = observer
+        self.spreadFirstRuns = spreadFirstRuns
         self.checks = checks.filter { $0.regions.contains(region) }
         self.productNames = productNames
         self.store = store
@@ -39,8 +44,11 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         try await resumeConfirmedStates()
         logger.info("probe worker started", metadata: ["region": "\(region)", "checks": "\(checks.count)"])
         let scheduler = ProbeScheduler(
-            jobs: checks.map { ($0, $0.interval) }, maxInFlight: maxInFlight,
-            onLag: { [metrics] in metrics.recordLag($0) },
+            jobs: checks.map { ($0, spreadFirstRuns ? $0.interval : .zero) }, maxInFlight: maxInFlight,
+            onLag: { [metrics, observer] in
+                metrics.recordLag($0)
+                observer.lag?($0)
+            },
             execute: { [self] check in await probe(check) }
         )
         await cancelWhenGracefulShutdown {
@@ -57,7 +65,7 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
     private func resumeConfirmedStates() async throws {
         for check in checks {
             if let mine = try await store.regionStates(checkID: check.id).first(where: { $0.region == region }) {
-                confirmations.withLock { $0[check.id] = Confirmation(confirmed: mine.outcome) }
+                confirmations.withLock { $0[check.id] = StateConfirmation(confirmed: mine.outcome) }
             }
         }
         let open = try await store.openProbeEpisodes()
@@ -73,8 +81,9 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         guard !Task.isCancelled else { return check.interval }
         await writer.add(result)
         metrics.record(result)
+        observer.result?(result)
         let (change, confirming) = confirmations.withLock { all -> ((CheckResult.Outcome, Date)?, Bool) in
-            var confirmation = all[check.id] ?? Confirmation()
+            var confirmation = all[check.id] ?? StateConfirmation()
             let changed = confirmation.observe(result.outcome, at: result.time, failAfter: check.failAfter, recoverAfter: check.recoverAfter)
             let since = confirmation.streakStart ?? result.time
             if changed != nil { confirmation.settle() }
@@ -109,5 +118,16 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         } catch {
             logger.error("could not record a confirmed state change", metadata: ["check": "\(check.id)", "error": "\(error)"])
         }
+    }
+}
+
+/// Hooks for measuring a worker from outside (the benchmark): each result and each dispatch lag.
+public struct ProbeObserver: Sendable {
+    public var result: (@Sendable (CheckResult) -> Void)?
+    public var lag: (@Sendable (Duration) -> Void)?
+
+    public init(result: (@Sendable (CheckResult) -> Void)? = nil, lag: (@Sendable (Duration) -> Void)? = nil) {
+        self.result = result
+        self.lag = lag
     }
 }

@@ -5,7 +5,7 @@ enum CheckConfigReader {
     static let keys: Set<String> = [
         "name", "kind", "target", "interval", "timeout", "fail_after", "recover_after", "degraded_above", "regions",
         "quorum", "retry_interval", "connect_timeout", "method", "headers", "body", "expect_status", "body_contains", "body_not_contains",
-        "json_path", "json_value", "follow_redirects", "certificate_warning_days", "expect_address", "token", "grace",
+        "json_path", "json_value", "follow_redirects", "certificate_warning_days", "ca_file", "expect_address", "token", "grace",
     ]
 
     static func check(_ node: ConfigNode, productSlug: String) throws(ConfigError) -> Check {
@@ -42,6 +42,11 @@ enum CheckConfigReader {
         }
         try readHTTPOptions(fields, into: &check)
         if let value = fields["certificate_warning_days"] { check.certificateWarningDays = try value.integer(in: 0...3650) }
+        if let value = fields["ca_file"] {
+            let path = try value.nonEmptyString()
+            guard FileManager.default.isReadableFile(atPath: path) else { throw value.error("cannot read \"\(path)\"") }
+            check.caFile = path
+        }
         if let value = fields["expect_address"] { check.expectedAddress = try value.nonEmptyString() }
         if let value = fields["grace"] { check.pushGrace = try value.duration() }
         if kind == .push {

@@ -31,6 +31,8 @@ public struct Check: Sendable, Hashable, Codable {
     public var http = HTTPOptions()
     /// tls: fewer days than this before the certificate expires is degraded.
     public var certificateWarningDays = 14
+    /// http, tls: a PEM file of extra trusted certificate authorities (a private CA).
+    public var caFile: String?
     /// dns: the name must resolve to this address.
     public var expectedAddress: String?
     /// push: the secret in the heartbeat URL, and the silence tolerated past the interval.
