@@ -37,9 +37,6 @@ enum CheckConfigReader {
         if let value = fields["quorum"] { check.quorum = try value.integer(in: 1...check.regions.count) }
         if let value = fields["retry_interval"] { check.retryInterval = try value.duration() }
         if let value = fields["connect_timeout"] { check.connectTimeout = try value.duration() }
-        if check.timeout > check.interval, let node = fields["timeout"] {
-            throw node.error("must not be longer than the interval (\(check.interval))")
-        }
         try readHTTPOptions(fields, into: &check)
         if let value = fields["certificate_warning_days"] { check.certificateWarningDays = try value.integer(in: 0...3650) }
         if let value = fields["ca_file"] {

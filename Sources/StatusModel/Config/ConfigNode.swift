@@ -74,9 +74,16 @@ struct ConfigNode {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for unit in units where text.hasSuffix(unit.suffix) {
             guard let number = Double(text.dropLast(unit.suffix.count)) else { continue }
-            return .milliseconds(Int64((number * unit.seconds * 1000).rounded()))
+            return milliseconds(number * unit.seconds * 1000)
         }
-        return Double(text).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+        return Double(text).flatMap { milliseconds($0 * 1000) }
+    }
+
+    /// Nil for "inf", "nan" or a number too large to be a duration, which `Int64(_:)` would trap on.
+    private static func milliseconds(_ value: Double) -> Duration? {
+        let maximum = 1e15 // about 31,000 years
+        guard value.isFinite, abs(value) <= maximum else { return nil }
+        return .milliseconds(Int64(value.rounded()))
     }
 }
 

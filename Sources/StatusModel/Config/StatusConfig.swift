@@ -17,7 +17,12 @@ public struct StatusConfig: Sendable {
             guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
                   (0...65535).contains(port) else { return nil }
             var host = String(text[..<colon])
-            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            if host.hasPrefix("["), host.hasSuffix("]") {
+                host = String(host.dropFirst().dropLast())
+            } else if host.contains(":") {
+                // An IPv6 address without brackets ("::1") cannot be told from its port.
+                return nil
+            }
             guard !host.isEmpty else { return nil }
             self.init(host: host, port: port)
         }

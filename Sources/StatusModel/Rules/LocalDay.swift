@@ -17,9 +17,18 @@ public struct LocalDay: Sendable, Hashable, Codable, Comparable, CustomStringCon
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(day)
+              (1...12).contains(month), (1...LocalDay.dayCount(year: year, month: month)).contains(day)
         else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// Days in a month of the Gregorian calendar, so "2026-02-30" is refused rather than read as 2 March.
+    static func dayCount(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// "YYYY-MM-DD", also the day's key in the store.

@@ -30,6 +30,9 @@ struct ProductPage {
     let incidents: [IncidentItem]
     let hasIncidents: Bool
     let legend: [GridPage.LegendItem]
+    let chartDay: String
+    let chartDays: String
+    let chartDaysAlt: String
 
     static func build(
         product: Product, history: ProductHistory, incidents: [Incident],
@@ -65,7 +68,10 @@ struct ProductPage {
                 )
             },
             hasIncidents: !incidents.isEmpty,
-            legend: GridPage.legend(language, catalog)
+            legend: GridPage.legend(language, catalog),
+            chartDay: "/products/\(product.slug)/response-times.svg?lang=\(language.rawValue)",
+            chartDays: "/products/\(product.slug)/response-times.svg?range=days&lang=\(language.rawValue)",
+            chartDaysAlt: catalog.text("chart_days_title", language, history.days.count)
         )
     }
 

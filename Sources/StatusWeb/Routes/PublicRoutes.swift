@@ -11,6 +11,9 @@ extension StatusSite {
         router.get("/products/:slug") { request, context in
             try await productResponse(request, slug: try context.parameters.require("slug"))
         }
+        router.get("/products/:slug/response-times.svg") { request, context in
+            try await responseTimeChart(request, slug: try context.parameters.require("slug"))
+        }
         router.get(RouterPath(StaticAssets.stylesheetPath)) { request, _ in stylesheetResponse(request) }
         router.get("/healthz") { _, _ in try await healthResponse() }
     }
@@ -40,6 +43,24 @@ extension StatusSite {
                                          language: language, catalog: catalog, calendar: calendar)
             return try renderer.render(view, template: "product")
         }
+    }
+
+    /// `?range=24h` (default) or `?range=days`: the last day, or the days of the grid.
+    func responseTimeChart(_ request: Request, slug: String) async throws -> Response {
+        guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+        let language = language(of: request)
+        let now = clock()
+        let days = request.uri.queryParameters.get("range") == "days"
+        let start = days ? calendar.interval(of: calendar.adding(-(historyDays - 1), to: calendar.day(containing: now))).start
+                         : now.addingTimeInterval(-24 * 3600)
+        let timings = try await store.hourlyTimings(productSlug: slug, since: start)
+        let title = catalog.text(days ? "chart_days_title" : "chart_day_title", language, historyDays) + " · " + product.name
+        let chart = ResponseTimeChart(timings: timings, start: start, end: now, title: title,
+                                      noDataText: catalog.text("chart_no_data", language))
+        var headers = HTTPFields()
+        headers[.contentType] = "image/svg+xml"
+        headers[.cacheControl] = "max-age=60"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: chart.svg())))
     }
 
     func stylesheetResponse(_ request: Request) -> Response {
