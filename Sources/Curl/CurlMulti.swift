@@ -10,6 +10,7 @@ public final class CurlMulti: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [Transfer] = []
     private var cancelled: [Transfer] = []
+    private var cancelAllRequested = false
     private var stopping = false
     private var thread: Thread?
     // Loop-thread state.
@@ -38,25 +39,46 @@ public final class CurlMulti: @unchecked Sendable {
         let slot = TransferSlot()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let transfer = Transfer(request: request, continuation: continuation)
-                slot.transfer = transfer
-                lock.lock()
-                let refused = stopping || Task.isCancelled
-                if !refused { pending.append(transfer) }
-                lock.unlock()
-                if refused {
-                    transfer.finish(with: .cancelled)
-                } else {
-                    curl_multi_wakeup(multi)
-                }
+                slot.transfer = start(request) { continuation.resume(returning: $0) }
+                if Task.isCancelled, let transfer = slot.transfer { cancel(transfer) }
             }
         } onCancel: {
-            guard let transfer = slot.transfer else { return }
-            lock.lock()
-            cancelled.append(transfer)
-            lock.unlock()
+            if let transfer = slot.transfer { cancel(transfer) }
+        }
+    }
+
+    /// Starts a transfer without waiting: `completion` runs once, on the loop thread, when it
+    /// ends. It must be quick and never block: every other transfer waits for it. This is the
+    /// path for high volumes: no task and no thread hop per transfer.
+    @discardableResult
+    public func start(_ request: CurlRequest, completion: @escaping @Sendable (CurlResponse) -> Void) -> CurlTransfer {
+        let transfer = Transfer(request: request, completion: completion)
+        lock.lock()
+        let refused = stopping
+        if !refused { pending.append(transfer) }
+        lock.unlock()
+        if refused {
+            transfer.finish(with: .cancelled)
+        } else {
             curl_multi_wakeup(multi)
         }
+        return CurlTransfer(transfer: transfer)
+    }
+
+    /// Stops a transfer at once; its completion gets `CurlCode.cancelled` (unless it already ended).
+    public func cancel(_ handle: CurlTransfer) {
+        lock.lock()
+        cancelled.append(handle.transfer)
+        lock.unlock()
+        curl_multi_wakeup(multi)
+    }
+
+    /// Stops every transfer queued or running; each completion gets `CurlCode.cancelled`.
+    public func cancelAll() {
+        lock.lock()
+        cancelAllRequested = true
+        lock.unlock()
+        curl_multi_wakeup(multi)
     }
 
     /// Lets transfers in flight finish (each within its own timeout), then stops the loop.
@@ -83,11 +105,14 @@ public final class CurlMulti: @unchecked Sendable {
             lock.lock()
             let arrivals = pending
             pending.removeAll(keepingCapacity: true)
-            let withdrawn = cancelled
+            var withdrawn = cancelled
             cancelled.removeAll()
+            let withdrawAll = cancelAllRequested
+            cancelAllRequested = false
             let stop = stopping
             lock.unlock()
             for transfer in arrivals { start(transfer) }
+            if withdrawAll { withdrawn = Array(active.values) }
             for transfer in withdrawn { withdraw(transfer) }
             if stop && active.isEmpty { break }
 
@@ -141,12 +166,17 @@ public final class CurlMulti: @unchecked Sendable {
     }
 }
 
+/// A transfer in flight, to cancel it.
+public struct CurlTransfer: @unchecked Sendable {
+    let transfer: Transfer
+}
+
 /// Hands the transfer created inside the continuation to the cancellation handler.
 private final class TransferSlot: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: Transfer?
+    private var stored: CurlTransfer?
 
-    var transfer: Transfer? {
+    var transfer: CurlTransfer? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }

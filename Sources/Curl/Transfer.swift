@@ -1,11 +1,11 @@
 import CCurl
 import Foundation
 
-/// One transfer's state while libcurl runs it: the request, the body read so far, and the
-/// continuation to resume. Passed to C callbacks as an unretained pointer.
+/// One transfer's state while libcurl runs it: the request, the body read so far, and what to
+/// call when it ends. Passed to C callbacks as an unretained pointer.
 final class Transfer {
     let request: CurlRequest
-    private var continuation: CheckedContinuation<CurlResponse, Never>?
+    private var completion: (@Sendable (CurlResponse) -> Void)?
     fileprivate var body: [UInt8] = []
     private var headerList: UnsafeMutablePointer<curl_slist>?
     // Memory libcurl keeps pointers to while the transfer runs: allocated, so it never moves.
@@ -16,9 +16,9 @@ final class Transfer {
     }()
     private var requestBody: UnsafeMutableBufferPointer<CChar>?
 
-    init(request: CurlRequest, continuation: CheckedContinuation<CurlResponse, Never>) {
+    init(request: CurlRequest, completion: @escaping @Sendable (CurlResponse) -> Void) {
         self.request = request
-        self.continuation = continuation
+        self.completion = completion
     }
 
     deinit {
@@ -27,9 +27,11 @@ final class Transfer {
         requestBody?.deallocate()
     }
 
+    /// Calls the completion once; later calls do nothing.
     func finish(with response: CurlResponse) {
-        continuation?.resume(returning: response)
-        continuation = nil
+        let completion = self.completion
+        self.completion = nil
+        completion?(response)
     }
 
     func configure(_ handle: UnsafeMutableRawPointer) {

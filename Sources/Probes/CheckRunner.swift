@@ -20,14 +20,32 @@ public struct CheckRunner: Sendable {
     public func run(_ check: Check) async -> CheckResult {
         let start = Date()
         let verdict: Verdict = switch check.kind {
-        case .http: await http(check)
-        case .tcp: await connect(check, tls: false)
-        case .tls: await connect(check, tls: true)
+        case .http, .tcp, .tls: interpret(await curl.perform(request(for: check)), check: check)
         case .dns: await dns(check)
         case .push: await push(check, now: start)
         }
-        return CheckResult(checkID: check.id, productSlug: check.productSlug, time: start, region: region,
-                           outcome: verdict.outcome, durationMilliseconds: verdict.milliseconds, reason: verdict.failure?.code)
+        return result(check, verdict, start)
+    }
+
+    /// Starts a run and calls `completion` when it ends. Checks over libcurl complete on its loop
+    /// thread with no task per run, which is what lets thousands of checks run on two cores;
+    /// `completion` must be quick and never block.
+    public func start(_ check: Check, completion: @escaping @Sendable (CheckResult) -> Void) -> CurlTransfer? {
+        let start = Date()
+        switch check.kind {
+        case .http, .tcp, .tls:
+            return curl.start(request(for: check)) { response in
+                completion(result(check, interpret(response, check: check), start))
+            }
+        case .dns, .push:
+            Task { completion(await run(check)) }
+            return nil
+        }
+    }
+
+    private func result(_ check: Check, _ verdict: Verdict, _ start: Date) -> CheckResult {
+        CheckResult(checkID: check.id, productSlug: check.productSlug, time: start, region: region,
+                    outcome: verdict.outcome, durationMilliseconds: verdict.milliseconds, reason: verdict.failure?.code)
     }
 
     /// One run's outcome, how long it took and, unless up, why.
@@ -42,22 +60,36 @@ public struct CheckRunner: Sendable {
         }
     }
 
-    private func request(_ url: String, _ check: Check) -> CurlRequest {
-        var request = CurlRequest(url: url)
+    /// The libcurl transfer of an http, tcp or tls check.
+    func request(for check: Check) -> CurlRequest {
+        let tls = check.kind == .tls
+        var request = CurlRequest(url: check.kind == .http ? check.target : "\(tls ? "https" : "http")://\(check.target)/")
         request.timeout = check.timeout
         request.connectTimeout = min(check.connectTimeout ?? check.timeout, check.timeout)
         request.caFile = check.caFile
+        if check.kind == .http {
+            let options = check.http
+            request.method = options.method
+            request.headers = options.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            request.body = options.body.map { Array($0.utf8) }
+            request.followRedirects = options.followRedirects
+        } else {
+            request.connectOnly = true
+            request.certificateInfo = tls
+        }
         return request
     }
 
-    private func http(_ check: Check) async -> Verdict {
-        var request = request(check.target, check)
+    /// What a transfer means for its check.
+    func interpret(_ response: CurlResponse, check: Check) -> Verdict {
+        switch check.kind {
+        case .tcp, .tls: connectVerdict(response, check: check)
+        default: httpVerdict(response, check: check)
+        }
+    }
+
+    private func httpVerdict(_ response: CurlResponse, check: Check) -> Verdict {
         let options = check.http
-        request.method = options.method
-        request.headers = options.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-        request.body = options.body.map { Array($0.utf8) }
-        request.followRedirects = options.followRedirects
-        let response = await curl.perform(request)
         let milliseconds = Double(response.timings.total) / 1000
         guard response.succeeded else { return .down(Self.failure(of: response, check: check), milliseconds) }
         guard options.expectedStatuses.contains(where: { $0.contains(response.status) }) else {
@@ -72,11 +104,8 @@ public struct CheckRunner: Sendable {
         return slowness(check, milliseconds)
     }
 
-    private func connect(_ check: Check, tls: Bool) async -> Verdict {
-        var request = request("\(tls ? "https" : "http")://\(check.target)/", check)
-        request.connectOnly = true
-        request.certificateInfo = tls
-        let response = await curl.perform(request)
+    private func connectVerdict(_ response: CurlResponse, check: Check) -> Verdict {
+        let tls = check.kind == .tls
         let milliseconds = Double(tls ? response.timings.tlsHandshake : response.timings.connect) / 1000
         guard response.succeeded else { return .down(Self.failure(of: response, check: check), milliseconds) }
         if tls, let expiry = response.certificateExpiry {

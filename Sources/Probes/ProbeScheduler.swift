@@ -7,6 +7,13 @@ import Synchronization
 public final class ProbeScheduler<Job: Sendable>: Sendable {
     /// Runs a job and returns how long to wait before its next run.
     public typealias Execute = @Sendable (Job) async -> Duration
+    /// Starts a job without waiting; it calls `done` with the delay before its next run.
+    public typealias Start = @Sendable (Job, _ done: @escaping @Sendable (Duration) -> Void) -> Void
+
+    private enum Runner: Sendable {
+        case async(Execute)
+        case callback(Start)
+    }
 
     private struct Entry: Comparable {
         var due: ContinuousClock.Instant
@@ -22,7 +29,7 @@ public final class ProbeScheduler<Job: Sendable>: Sendable {
     private let jobs: [Job]
     private let firstRunWithin: [Duration]
     private let maxInFlight: Int
-    private let execute: Execute
+    private let runner: Runner
     private let onLag: @Sendable (Duration) -> Void
     private let state = Mutex(State())
     private let clock = ContinuousClock()
@@ -30,12 +37,23 @@ public final class ProbeScheduler<Job: Sendable>: Sendable {
     /// - Parameters:
     ///   - firstRunWithin: each job's first run falls at a random moment within its own duration
     ///     (its interval), so thousands of checks start spread out.
-    public init(jobs: [(job: Job, firstRunWithin: Duration)], maxInFlight: Int,
-                onLag: @escaping @Sendable (Duration) -> Void = { _ in }, execute: @escaping Execute) {
+    public convenience init(jobs: [(job: Job, firstRunWithin: Duration)], maxInFlight: Int,
+                            onLag: @escaping @Sendable (Duration) -> Void = { _ in }, execute: @escaping Execute) {
+        self.init(jobs: jobs, maxInFlight: maxInFlight, onLag: onLag, runner: .async(execute))
+    }
+
+    /// The form for high volumes: jobs report completion through a callback, with no task per run.
+    public convenience init(jobs: [(job: Job, firstRunWithin: Duration)], maxInFlight: Int,
+                            onLag: @escaping @Sendable (Duration) -> Void = { _ in }, start: @escaping Start) {
+        self.init(jobs: jobs, maxInFlight: maxInFlight, onLag: onLag, runner: .callback(start))
+    }
+
+    private init(jobs: [(job: Job, firstRunWithin: Duration)], maxInFlight: Int,
+                 onLag: @escaping @Sendable (Duration) -> Void, runner: Runner) {
         self.jobs = jobs.map(\.job)
         self.firstRunWithin = jobs.map(\.firstRunWithin)
         self.maxInFlight = max(1, maxInFlight)
-        self.execute = execute
+        self.runner = runner
         self.onLag = onLag
     }
 
@@ -62,13 +80,16 @@ public final class ProbeScheduler<Job: Sendable>: Sendable {
                 for entry in ready {
                     onLag(now - entry.due)
                     let job = jobs[entry.index]
-                    group.addTask { [self] in
-                        let delay = await execute(job)
+                    let done: @Sendable (Duration) -> Void = { [self] delay in
                         let finished = clock.now
                         state.withLock { state in
                             state.inFlight -= 1
                             state.queue.push(Entry(due: max(entry.due + delay, finished), index: entry.index))
                         }
+                    }
+                    switch runner {
+                    case .async(let execute): group.addTask { done(await execute(job)) }
+                    case .callback(let start): start(job, done)
                     }
                 }
                 // Short naps: a slot freed or a due time reached is seen within a few milliseconds.

@@ -21,6 +21,11 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
     private let observer: ProbeObserver
     private let spreadFirstRuns: Bool
     private let confirmations = Mutex<[String: StateConfirmation]>([:])
+    /// Set on shutdown: results of runs cut short by it are not the targets' doing.
+    private let stopping = Mutex(false)
+    /// The last store update started for each check's confirmed changes.
+    private let pendingChanges = Mutex<[String: Task<Void, Never>]>([:])
+    private let curl: CurlMulti
     /// The condition each check's open episode says, so only changes touch the store.
     private let episodeConditions = Mutex<[String: Condition]>([:])
 
@@ -34,6 +39,7 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         self.store = store
         self.region = region
         self.maxInFlight = maxInFlight
+        self.curl = curl
         self.runner = CheckRunner(curl: curl, heartbeats: store, region: region)
         self.writer = ResultWriter(store: store, logger: logger)
         self.metrics = metrics
@@ -49,7 +55,7 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
                 metrics.recordLag($0)
                 observer.lag?($0)
             },
-            execute: { [self] check in await probe(check) }
+            start: { [self] check, done in probe(check, done: done) }
         )
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -57,6 +63,9 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
                 group.addTask { await scheduler.run() }
             }
         }
+        stopping.withLock { $0 = true }
+        curl.cancelAll()
+        for change in pendingChanges.withLock({ Array($0.values) }) { await change.value }
         await writer.flush()
         logger.info("probe worker stopped", metadata: ["region": "\(region)"])
     }
@@ -74,12 +83,17 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         }
     }
 
-    /// One run of one check; returns the delay before the next.
-    func probe(_ check: Check) async -> Duration {
-        let result = await runner.run(check)
-        // Cancelled by shutdown: what it saw is not the target's doing.
-        guard !Task.isCancelled else { return check.interval }
-        await writer.add(result)
+    /// Starts one run of one check; `done` gets the delay before the next.
+    func probe(_ check: Check, done: @escaping @Sendable (Duration) -> Void) {
+        guard !stopping.withLock({ $0 }) else { return done(check.interval) }
+        _ = runner.start(check) { [self] result in done(record(result, of: check)) }
+    }
+
+    /// Takes one result in: queued for the store, counted, and confirmed. Runs on the curl loop
+    /// thread, so it only takes locks briefly; store updates of a confirmed change go to a task.
+    private func record(_ result: CheckResult, of check: Check) -> Duration {
+        guard !stopping.withLock({ $0 }) else { return check.interval }
+        writer.add(result)
         metrics.record(result)
         observer.result?(result)
         let (change, confirming) = confirmations.withLock { all -> ((CheckResult.Outcome, Date)?, Bool) in
@@ -91,7 +105,13 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
             return (changed.map { ($0, since) }, confirmation.isConfirming)
         }
         if let (outcome, since) = change {
-            await confirm(check, outcome: outcome, since: since, reason: result.reason)
+            // Changes of one check are applied in order: each waits for the one before.
+            let previous = pendingChanges.withLock { $0[check.id] }
+            let task = Task { [self] in
+                await previous?.value
+                await confirm(check, outcome: outcome, since: since, reason: result.reason)
+            }
+            pendingChanges.withLock { $0[check.id] = task }
         }
         return confirming ? check.effectiveRetryInterval : check.interval
     }

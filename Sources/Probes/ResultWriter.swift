@@ -17,13 +17,9 @@ public final class ResultWriter: Sendable {
         self.logger = logger
     }
 
-    /// Queues a result; writes the batch at once when it is full.
-    public func add(_ result: CheckResult) async {
-        let full = waiting.withLock { batch -> Bool in
-            batch.append(result)
-            return batch.count >= batchSize
-        }
-        if full { await flush() }
+    /// Queues a result without waiting; `run` writes it within its period, sooner when a batch is full.
+    public func add(_ result: CheckResult) {
+        waiting.withLock { $0.append(result) }
     }
 
     /// Writes everything waiting. On a failed write the batch is put back for the next try.
@@ -41,11 +37,17 @@ public final class ResultWriter: Sendable {
         }
     }
 
-    /// Flushes every `period` until cancelled, then once more.
+    /// Writes at least every `period`, and as soon as a batch is full, until cancelled; then once more.
     public func run(every period: Duration = .seconds(1)) async {
+        let clock = ContinuousClock()
+        var lastFlush = clock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: period)
-            await flush()
+            try? await Task.sleep(for: .milliseconds(50))
+            let full = waiting.withLock { $0.count >= batchSize }
+            if full || clock.now - lastFlush >= period {
+                await flush()
+                lastFlush = clock.now
+            }
         }
         await flush()
     }
