@@ -12,7 +12,7 @@ import Synchronization
 struct ProbeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe-bench",
-        subcommands: [Throughput.self, Lag.self]
+        subcommands: [Throughput.self, Lag.self, Raw.self]
     )
 }
 
@@ -119,5 +119,43 @@ struct Lag: AsyncParsableCommand {
         let counted = results.withLock { $0 }
         print(String(format: "runs=%d failed=%d lag_p50_ms=%.1f lag_p99_ms=%.1f lag_max_ms=%.1f rss_mb=%.1f",
                      counted.count, counted.failed, percentile(0.5), percentile(0.99), sorted.last ?? 0, peakRSSMegabytes()))
+    }
+}
+
+struct Raw: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The ceiling: N bare libcurl GETs, C at a time, no scheduler and no store.")
+    @OptionGroup var options: BenchOptions
+    @Option(help: "Transfers in flight at once.") var concurrency = 64
+
+    func run() async throws {
+        let curl = CurlMulti()
+        let total = options.checks
+        let state = Mutex((started: 0, done: 0, failed: 0))
+        let finished = AsyncStream<Void>.makeStream()
+        let request = CurlRequest(url: options.target)
+        let clock = ContinuousClock()
+        let start = clock.now
+        @Sendable func launch() {
+            let go = state.withLock { state -> Bool in
+                guard state.started < total else { return false }
+                state.started += 1
+                return true
+            }
+            guard go else { return }
+            curl.start(request) { response in
+                let done = state.withLock { state -> Int in
+                    state.done += 1
+                    if response.status != 200 { state.failed += 1 }
+                    return state.done
+                }
+                if done == total { finished.continuation.yield() } else { launch() }
+            }
+        }
+        for _ in 0..<concurrency { launch() }
+        for await _ in finished.stream { break }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let failed = state.withLock { $0.failed }
+        print(String(format: "transfers=%d failed=%d seconds=%.3f transfers_per_s=%.1f", total, failed, seconds, Double(total) / seconds))
     }
 }

@@ -66,16 +66,15 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
         stopping.withLock { $0 = true }
         curl.cancelAll()
         for change in pendingChanges.withLock({ Array($0.values) }) { await change.value }
-        await writer.flush()
+        await writer.flushIgnoringCancellation()
         logger.info("probe worker stopped", metadata: ["region": "\(region)"])
     }
 
     /// After a restart, states confirmed before it stay confirmed: no episode is opened twice.
     private func resumeConfirmedStates() async throws {
-        for check in checks {
-            if let mine = try await store.regionStates(checkID: check.id).first(where: { $0.region == region }) {
-                confirmations.withLock { $0[check.id] = StateConfirmation(confirmed: mine.outcome) }
-            }
+        let mine = try await store.regionStates(region: region)
+        confirmations.withLock { confirmations in
+            for state in mine { confirmations[state.checkID] = StateConfirmation(confirmed: state.outcome) }
         }
         let open = try await store.openProbeEpisodes()
         episodeConditions.withLock { conditions in

@@ -49,6 +49,11 @@ public final class ResultWriter: Sendable {
                 lastFlush = clock.now
             }
         }
-        await flush()
+        await flushIgnoringCancellation()
+    }
+
+    /// The last write, on shutdown: a cancelled task would have the database refuse it.
+    public func flushIgnoringCancellation() async {
+        await Task { await self.flush() }.value
     }
 }

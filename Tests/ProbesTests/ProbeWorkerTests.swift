@@ -4,6 +4,7 @@ import Logging
 import Probes
 import StatusModel
 import TestSupport
+import Synchronization
 import Testing
 
 /// The worker against a real HTTP server whose answers the test switches, on a SQLite file.
@@ -23,11 +24,12 @@ import Testing
         return check
     }
 
-    func start(_ store: SQLiteStatusStore, _ checks: [Check], region: String = "default") async throws -> Task<Void, any Error> {
+    func start(_ store: SQLiteStatusStore, _ checks: [Check], region: String = "default",
+               observer: ProbeObserver = ProbeObserver()) async throws -> Task<Void, any Error> {
         try await store.syncProducts([Product(slug: "loop", name: "Cegid Loop", family: "", position: 1,
                                               monitoredSince: Date().addingTimeInterval(-86_400))])
         let worker = ProbeWorker(checks: checks, productNames: ["loop": "Cegid Loop"], store: store, region: region,
-                                 curl: CurlMulti(), logger: Logger(label: "test"))
+                                 curl: CurlMulti(), observer: observer, logger: Logger(label: "test"))
         return Task { try await worker.run() }
     }
 
@@ -105,13 +107,12 @@ import Testing
             check.id = "loop/home\(index)"
             return check
         }
-        let worker = try await start(store, checks)
-        #expect(try await eventually { try await store.resultCount() > 40 })
+        let seen = Mutex(0)
+        let worker = try await start(store, checks, observer: ProbeObserver(result: { _ in seen.withLock { $0 += 1 } }))
+        #expect(try await eventually { seen.withLock { $0 } > 40 })
         worker.cancel()
         try await worker.value
-        let written = try await store.resultCount()
-        // Nothing more arrives after the worker returned: it had flushed everything.
-        #expect(written > 40)
-        #expect(try await store.resultCount() == written)
+        // Every result the worker took in is in the database when it returns.
+        #expect(try await store.resultCount() == seen.withLock { $0 })
     }
 }

@@ -13,11 +13,13 @@ extension SQLiteStatusStore {
 
     public func regionStates(checkID: String) async throws -> [RegionState] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM regionState WHERE checkID = ? ORDER BY region", arguments: [checkID]).map {
-                RegionState(checkID: $0["checkID"], region: $0["region"],
-                            outcome: CheckResult.Outcome(rawValue: $0["outcome"]) ?? .down, reason: $0["reason"],
-                            since: Date(timeIntervalSince1970: $0["since"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM regionState WHERE checkID = ? ORDER BY region", arguments: [checkID]).map(RegionState.init(row:))
+        }
+    }
+
+    public func regionStates(region: String) async throws -> [RegionState] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM regionState WHERE region = ?", arguments: [region]).map(RegionState.init(row:))
         }
     }
 
@@ -57,5 +59,13 @@ extension SQLiteStatusStore {
                 )
             }
         }
+    }
+}
+
+extension RegionState {
+    init(row: Row) {
+        self.init(checkID: row["checkID"], region: row["region"],
+                  outcome: CheckResult.Outcome(rawValue: row["outcome"]) ?? .down, reason: row["reason"],
+                  since: Date(timeIntervalSince1970: row["since"]))
     }
 }

@@ -21,6 +21,8 @@ public struct RegionState: Sendable, Hashable {
 public protocol ProbeStateStore: Sendable {
     func setRegionState(_ state: RegionState) async throws
     func regionStates(checkID: String) async throws -> [RegionState]
+    /// Every check's confirmed state in one region, to resume a worker in one read.
+    func regionStates(region: String) async throws -> [RegionState]
     /// Records a push check's heartbeat.
     func recordHeartbeat(checkID: String, at time: Date) async throws
     func lastHeartbeat(checkID: String) async throws -> Date?
