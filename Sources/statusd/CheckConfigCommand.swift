@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import StatusModel
 
 /// `statusd check-config`: validates the config without starting anything.
@@ -29,5 +30,16 @@ enum ConfigLoading {
     static func load(_ options: ConfigOption, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> StatusConfig {
         let file = options.config ?? environment[StatusConfig.Environment.config].flatMap { $0.isEmpty ? nil : $0 } ?? defaultFile
         return try StatusConfig.load(file: file, environment: environment)
+    }
+
+    /// For the long-running commands: a bad config is logged with file, line and key, and the
+    /// process exits 1 without starting anything.
+    static func loadOrRefuse(_ options: ConfigOption, logger: Logger) throws -> StatusConfig {
+        do {
+            return try load(options)
+        } catch {
+            logger.critical("invalid config, not starting: \(error)")
+            throw ExitCode(1)
+        }
     }
 }

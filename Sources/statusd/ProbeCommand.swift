@@ -17,18 +17,11 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The region this worker probes from; it runs the checks that list it.")
     var region: String
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOption
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
-        let config: StatusConfig
-        do {
-            config = try ConfigLoading.load(options)
-        } catch {
-            logger.critical("invalid config, not starting: \(error)")
-            throw ExitCode(1)
-        }
+        let logger = LogSetup.bootstrap(level: logging.logLevel)
+        let config = try ConfigLoading.loadOrRefuse(options, logger: logger)
         let store = try await StatusdApp.openStore(config: config, logger: logger)
         let worker = StatusdApp.probeWorker(config: config, store: store, region: region, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -12,23 +12,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOption
-
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOption
 
     func run() async throws {
-        let logger = LogSetup.bootstrap(level: logLevel)
-        let config: StatusConfig
-        do {
-            config = try ConfigLoading.load(options)
-        } catch {
-            logger.critical("invalid config, not starting: \(error)")
-            throw ExitCode(1)
-        }
+        let logger = LogSetup.bootstrap(level: logging.logLevel)
+        let config = try ConfigLoading.loadOrRefuse(options, logger: logger)
         let app = try await StatusdApp.build(config: config, logger: logger)
         try await app.runService()
         logger.notice("statusd stopped")
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

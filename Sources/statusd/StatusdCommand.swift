@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// statusd: a status and uptime monitor with a customer portal.
 @main
@@ -16,3 +17,11 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "The config file (default: $STATUSD_CONFIG, else config/statusd.yaml).")
     var config: String?
 }
+
+/// The `--log-level` option of the long-running commands.
+struct LoggingOption: ParsableArguments {
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

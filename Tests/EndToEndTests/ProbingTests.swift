@@ -108,3 +108,37 @@ import Testing
         _ = try server.stop()
     }
 }
+
+/// Workers of other regions, each its own `statusd probe` process, sharing the server's database.
+@Suite struct RegionWorkerTests {
+    @Test func twoRegionWorkersAgreeOnAnOutage() async throws {
+        let servers = try FaultServers()
+        let workspace = try Workspace(config: """
+            database: $DATABASE
+            products:
+              - slug: loop
+                name: Cegid Loop
+                checks:
+                  - kind: tcp
+                    target: 127.0.0.1:\(servers.port("refused"))
+                    interval: 200ms
+                    fail_after: 2
+                    regions: [eu, us]
+                    quorum: 2
+            """)
+        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let eu = try StatusdBinary.launch(["probe", "--region", "eu", "--config", workspace.configPath])
+        defer { eu.terminate() }
+        // One region of two sees it down: below the quorum, degraded.
+        #expect(try await eventually { try await httpGet(server.baseURL + "/products/loop").body.contains("data-condition=\"degraded\"") })
+        let us = try StatusdBinary.launch(["probe", "--region", "us", "--config", workspace.configPath])
+        defer { us.terminate() }
+        #expect(try await eventually { try await httpGet(server.baseURL + "/products/loop").body.contains("data-condition=\"outage\"") })
+        for worker in [eu, us] {
+            kill(worker.processIdentifier, SIGTERM)
+            worker.waitUntilExit()
+            #expect(worker.terminationStatus == 0)
+        }
+        _ = try server.stop()
+    }
+}

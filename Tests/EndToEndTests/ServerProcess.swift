@@ -17,6 +17,17 @@ struct StatusdBinary {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
+    /// Starts statusd in the background, its output discarded.
+    static func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs statusd to completion and returns its exit status and both outputs.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
@@ -63,7 +74,7 @@ final class RunningServer: @unchecked Sendable {
         process.arguments = ["serve", "--config", configPath]
         process.environment = ProcessInfo.processInfo.environment.merging(["STATUSD_LISTEN": "127.0.0.1:0"]) { $1 }
         process.standardOutput = output
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
         baseURL = try waitForAddress()

@@ -26,7 +26,8 @@ struct SiteFixture {
             Product(slug: "secret", name: "Secret Beta", family: "Gestion", position: 4, visibility: .hidden, monitoredSince: Self.longAgo),
         ])
         site = try await StatusSite(store: store, calendar: Self.calendar, historyDays: historyDays, baseURL: baseURL,
-                                    logger: Logger(label: "test"), clock: { SiteFixture.now })
+                                    logger: Logger(label: "test"), pushChecks: ["tok-0123456789abcdef": "loop/heartbeat"],
+                                    clock: { SiteFixture.now })
     }
 
     func day(_ offset: Int) -> LocalDay { Self.calendar.adding(offset, to: Self.today) }

@@ -14,10 +14,16 @@ struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status.code < 500 {
+            if request.uri.path.hasPrefix("/api/") {
+                return site.json(error.status, #"{"error":{"code":"\#(error.status.code)","message":"\#(error.status.reasonPhrase)"}}"#)
+            }
             guard error.status == .notFound else { throw error }
             return page(request, status: .notFound, titleKey: "not_found_title", textKey: "not_found_text")
         } catch {
             site.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            if request.uri.path.hasPrefix("/api/") {
+                return site.json(.internalServerError, #"{"error":{"code":"internal","message":"The request could not be completed."}}"#)
+            }
             return page(request, status: .internalServerError, titleKey: "error_title", textKey: "error_text")
         }
     }
