@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -47,12 +49,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "Notify", dependencies: ["StatusModel", "Curl"], swiftSettings: strictSettings),
-        .target(name: "Portal", dependencies: ["StatusModel"], swiftSettings: strictSettings),
+        .target(
+            name: "Notify",
+            dependencies: ["StatusModel", "Curl", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Portal",
+            dependencies: [
+                "StatusModel", "Notify",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "StatusWeb",
             dependencies: [
-                "StatusModel",
+                "StatusModel", "Portal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -89,6 +104,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: ["Portal", "StatusModel", "Notify", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ProbesTests",
