@@ -59,7 +59,7 @@ import Testing
         await #expect(throws: FormErrors("password", "password_rule_uppercase")) {
             try await fixture.accounts.activate(token: token, form: weak)
         }
-        let mismatch = AccountService<SQLiteAccountStore>.ActivationForm(firstName: "", lastName: "L", phone: "1", password: "Secret#2026", confirmation: "Other#2026")
+        let mismatch = AccountService.ActivationForm(firstName: "", lastName: "L", phone: "1", password: "Secret#2026", confirmation: "Other#2026")
         do {
             _ = try await fixture.accounts.activate(token: token, form: mismatch)
             Issue.record("a wrong form must not activate")
@@ -85,7 +85,7 @@ import Testing
 }
 
 extension PortalFixture {
-    static func form(password: String) -> AccountService<SQLiteAccountStore>.ActivationForm {
+    static func form(password: String) -> AccountService.ActivationForm {
         .init(firstName: "Ada", lastName: "Lovelace", phone: "0102030405", password: password, confirmation: password)
     }
 }

@@ -16,7 +16,7 @@ final class TestClock: Sendable {
 struct PortalFixture {
     let database: SQLiteDatabase
     let store: SQLiteAccountStore
-    let accounts: AccountService<SQLiteAccountStore>
+    let accounts: AccountService
     let clock = TestClock()
     static let baseURL = "https://portal.example.com"
 

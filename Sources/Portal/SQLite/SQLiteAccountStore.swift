@@ -38,6 +38,15 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    public func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT user.*, membership.role FROM membership JOIN user ON user.id = membership.userID
+                WHERE membership.tenantID = ? ORDER BY user.email
+                """, arguments: [tenantID]).map { (User(row: $0), Membership.Role(rawValue: $0["role"]) ?? .member) }
+        }
+    }
+
     public func user(id: Int64) async throws -> User? {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).map(User.init(row:)) }
     }

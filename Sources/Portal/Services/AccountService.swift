@@ -3,19 +3,36 @@ import Notify
 
 /// The account rules of the portal: invitations, activation, login, logout, password reset and
 /// the 90-day password change. Pages call these; they hold no rule of their own.
-public struct AccountService<Store: AccountStore>: Sendable {
-    let store: Store
+public struct AccountService: Sendable {
+    let store: any AccountStore
     let mails: AccountMails
     let bcryptCost: UInt8
     let clock: @Sendable () -> Date
 
     /// - Parameter bcryptCost: 12 or more in production; tests may go lower to stay fast.
-    public init(store: Store, baseURL: String, siteName: String = "statusd", bcryptCost: UInt8 = 12,
+    public init(store: any AccountStore, baseURL: String, siteName: String = "statusd", bcryptCost: UInt8 = 12,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.mails = AccountMails(baseURL: baseURL, siteName: siteName)
         self.bcryptCost = bcryptCost
         self.clock = clock
+    }
+
+    // MARK: Tenants
+
+    public func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)] {
+        try await store.memberships(userID: userID)
+    }
+
+    public func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)] {
+        try await store.members(tenantID: tenantID)
+    }
+
+    /// A tenant and its first administrator, invited by mail (staff administration).
+    public func createTenant(_ tenant: Tenant, firstAdmin email: String, language: String) async throws -> (Tenant, String?) {
+        let created = try await store.createTenant(tenant)
+        let link = try await createAccount(email: User.normalize(email), tenantID: created.id, role: .admin, staffRole: nil, language: language)
+        return (created, link)
     }
 
     // MARK: Invitations

@@ -9,6 +9,8 @@ public protocol AccountStore: Sendable {
     func tenant(id: Int64) async throws -> Tenant?
     /// The tenants a user belongs to, with their role in each, by name.
     func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)]
+    /// A tenant's users with their role, by email.
+    func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)]
 
     func user(id: Int64) async throws -> User?
     func user(email: String) async throws -> User?

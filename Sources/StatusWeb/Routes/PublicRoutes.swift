@@ -6,7 +6,7 @@ import StatusModel
 
 extension StatusSite {
     /// The public pages: the weather grid, product pages, the stylesheet and the health check.
-    func addPublicRoutes(to router: Router<BasicRequestContext>) {
+    func addPublicRoutes(to router: Router<StatusRequestContext>) {
         router.get("/") { request, _ in try await gridResponse(request) }
         router.get("/products/:slug") { request, context in
             try await productResponse(request, slug: try context.parameters.require("slug"))
@@ -15,6 +15,12 @@ extension StatusSite {
             try await responseTimeChart(request, slug: try context.parameters.require("slug"))
         }
         router.get(RouterPath(StaticAssets.stylesheetPath)) { request, _ in stylesheetResponse(request) }
+        router.get(RouterPath(StaticAssets.portalScriptPath)) { request, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return conditional(request, body: assets.portalScript, etag: assets.portalScriptETag, headers: headers)
+        }
         router.get("/healthz") { _, _ in try await healthResponse() }
     }
 
@@ -114,7 +120,7 @@ extension StatusSite {
         return response
     }
 
-    private func conditional(_ request: Request, body: String, etag: String, headers: HTTPFields) -> Response {
+    func conditional(_ request: Request, body: String, etag: String, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.eTag] = etag
         if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
