@@ -100,13 +100,18 @@ import Testing
     }
 
     static func runBrowserChecks(baseURL: String, expectations: String) throws -> (status: Int32, output: String) {
-        let script = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/weather_pages.py").path
+        try runScript("Tests/Browser/weather_pages.py", [baseURL, expectations])
+    }
+
+    /// Runs a browser script of Tests/Browser with Debian's python3 and selenium.
+    static func runScript(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let script = StatusdBinary.repositoryRoot.appendingPathComponent(path).path
         for tool in ["/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
             return (127, "\(tool) is missing: run scripts/test, which installs chromium, chromium-driver and python3-selenium")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, baseURL, expectations]
+        process.arguments = [script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

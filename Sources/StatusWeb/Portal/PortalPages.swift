@@ -43,6 +43,7 @@ extension StatusSite {
         headers[.cacheControl] = "no-store"
         var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: template))))
         for cookie in cookies { response.setCookie(cookie) }
+        rememberLanguage(request, in: &response)
         return response
     }
 

@@ -113,10 +113,7 @@ extension StatusSite {
         headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = key.language.rawValue
         var response = conditional(request, body: entry.body, etag: entry.etag, headers: headers)
-        if let chosen = request.uri.queryParameters.get("lang"), Language(rawValue: chosen.lowercased()) != nil {
-            response.setCookie(Cookie(name: "lang", value: key.language.rawValue, maxAge: 365 * 86_400, path: "/",
-                                      secure: secureCookies, httpOnly: true, sameSite: .lax))
-        }
+        rememberLanguage(request, in: &response)
         return response
     }
 
@@ -127,6 +124,13 @@ extension StatusSite {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A language chosen with `?lang=` is kept in a cookie for the next pages.
+    func rememberLanguage(_ request: Request, in response: inout Response) {
+        guard let chosen = request.uri.queryParameters.get("lang"), let language = Language(rawValue: chosen.lowercased()) else { return }
+        response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .lax))
     }
 
     func language(of request: Request) -> Language {
