@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
-                "StatusModel", "StatusWeb",
+                "StatusModel", "StatusWeb", "Portal", "Notify",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

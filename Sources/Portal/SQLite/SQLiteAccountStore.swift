@@ -47,6 +47,33 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    public func setRole(userID: Int64, tenantID: Int64, role: Membership.Role) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE membership SET role = ? WHERE userID = ? AND tenantID = ?", arguments: [role.rawValue, userID, tenantID])
+            return try Self.keepsAnAdmin(db, tenantID: tenantID)
+        }
+    }
+
+    public func removeMember(userID: Int64, tenantID: Int64) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM membership WHERE userID = ? AND tenantID = ?", arguments: [userID, tenantID])
+            return try Self.keepsAnAdmin(db, tenantID: tenantID)
+        }
+    }
+
+    /// Throws to roll the change back when the tenant would be left without an administrator.
+    private static func keepsAnAdmin(_ db: Database, tenantID: Int64) throws -> Bool {
+        let admins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM membership WHERE tenantID = ? AND role = 'admin'", arguments: [tenantID]) ?? 0
+        if admins == 0 { throw LastAdministrator() }
+        return true
+    }
+
+    public func setSessionTenant(idHash: String, tenantID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE session SET tenantID = ? WHERE idHash = ?", arguments: [tenantID, idHash])
+        }
+    }
+
     public func user(id: Int64) async throws -> User? {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).map(User.init(row:)) }
     }

@@ -35,6 +35,36 @@ public struct AccountService: Sendable {
         return (created, link)
     }
 
+    /// The member `userID` of `tenantID`, or `NotInTenant`: every action on a user goes through this.
+    private func member(_ userID: Int64, of tenantID: Int64) async throws -> (user: User, role: Membership.Role) {
+        guard let found = try await store.members(tenantID: tenantID).first(where: { $0.user.id == userID }) else { throw NotInTenant() }
+        return found
+    }
+
+    /// Grants or takes back the admin role; a tenant keeps at least one administrator.
+    public func setRole(userID: Int64, tenantID: Int64, role: Membership.Role) async throws {
+        _ = try await member(userID, of: tenantID)
+        _ = try await store.setRole(userID: userID, tenantID: tenantID, role: role)
+    }
+
+    /// Removes a user from the tenant (the account stays: it may belong to other tenants).
+    public func removeMember(userID: Int64, tenantID: Int64) async throws {
+        _ = try await member(userID, of: tenantID)
+        _ = try await store.removeMember(userID: userID, tenantID: tenantID)
+    }
+
+    /// A new activation mail for a pending member of the tenant.
+    public func resendActivation(userID: Int64, tenantID: Int64) async throws -> Bool {
+        _ = try await member(userID, of: tenantID)
+        return try await resendActivation(userID: userID)
+    }
+
+    /// "Changer de compte client": only to a tenant the user belongs to.
+    public func switchTenant(sessionID: String, userID: Int64, tenantID: Int64) async throws {
+        guard try await store.memberships(userID: userID).contains(where: { $0.tenant.id == tenantID }) else { throw NotInTenant() }
+        try await store.setSessionTenant(idHash: Secrets.hash(sessionID), tenantID: tenantID)
+    }
+
     // MARK: Invitations
 
     /// The most addresses one invitation takes.

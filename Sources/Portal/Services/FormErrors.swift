@@ -30,3 +30,13 @@ public enum EmailAddress {
         return true
     }
 }
+
+/// The change would leave a tenant without an administrator: refused, nothing changed.
+public struct LastAdministrator: Error, Sendable, Hashable {
+    public init() {}
+}
+
+/// The object is not one of the caller's tenant: answered as if it did not exist.
+public struct NotInTenant: Error, Sendable, Hashable {
+    public init() {}
+}

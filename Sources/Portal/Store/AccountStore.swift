@@ -12,6 +12,13 @@ public protocol AccountStore: Sendable {
     /// A tenant's users with their role, by email.
     func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)]
 
+    /// Changes a member's role or removes them; the store refuses (returns false) when it would
+    /// leave the tenant without an administrator, checking in the same transaction.
+    func setRole(userID: Int64, tenantID: Int64, role: Membership.Role) async throws -> Bool
+    func removeMember(userID: Int64, tenantID: Int64) async throws -> Bool
+    /// Points a session at another tenant of its user.
+    func setSessionTenant(idHash: String, tenantID: Int64) async throws
+
     func user(id: Int64) async throws -> User?
     func user(email: String) async throws -> User?
     func passwordHash(userID: Int64) async throws -> String?

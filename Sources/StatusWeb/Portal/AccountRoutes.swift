@@ -57,7 +57,20 @@ extension StatusSite {
             return try portalPage(request, template: "account", titleKey: "account_title", csrf: current.session.csrfToken,
                                   values: ["email": current.user.email, "name": current.user.displayName,
                                            "tenant": tenants.first { $0.tenant.id == current.session.tenantID }.map { "\($0.tenant.name) (\($0.tenant.code))" } ?? ""],
-                                  extra: admin ? ["admin": "yes"] : [:])
+                                  extra: admin ? ["admin": "yes"] : [:],
+                                  items: tenants.count > 1 ? tenants.map { ["id": String($0.tenant.id), "name": "\($0.tenant.name) (\($0.tenant.code))"] } : [])
+        }
+        router.post("/account/tenant") { request, context in
+            guard let current = try await currentSession(request, accounts: accounts) else { return FormSupport.redirect(to: "/login") }
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(current.session, fields)
+            guard let tenantID = Int64(fields["tenant"] ?? "") else { throw HTTPError(.notFound) }
+            do {
+                try await accounts.switchTenant(sessionID: current.id, userID: current.user.id, tenantID: tenantID)
+            } catch is NotInTenant {
+                throw HTTPError(.notFound)
+            }
+            return FormSupport.redirect(to: "/account")
         }
         addPasswordRoutes(to: router, accounts: accounts)
         addTenantAdminRoutes(to: router, accounts: accounts)

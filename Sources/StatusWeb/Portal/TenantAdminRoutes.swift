@@ -12,6 +12,36 @@ extension StatusSite {
             let admin = try await tenantAdmin(request, accounts: accounts)
             return try await adminPage(request, admin: admin, accounts: accounts)
         }
+        router.post("/admin/users/:id/:action") { request, context in
+            let admin = try await tenantAdmin(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(admin.session, fields)
+            guard let userID = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+            let language = language(of: request)
+            do {
+                switch try context.parameters.require("action") {
+                case "resend":
+                    let sent = try await accounts.resendActivation(userID: userID, tenantID: admin.tenantID)
+                    return try await adminPage(request, admin: admin, accounts: accounts,
+                                               notice: catalog.text(sent ? "resend_done" : "resend_refused", language))
+                case "remove":
+                    try await accounts.removeMember(userID: userID, tenantID: admin.tenantID)
+                    return try await adminPage(request, admin: admin, accounts: accounts, notice: catalog.text("remove_done", language))
+                case "role":
+                    let role: Membership.Role = fields["role"] == "admin" ? .admin : .member
+                    try await accounts.setRole(userID: userID, tenantID: admin.tenantID, role: role)
+                    return try await adminPage(request, admin: admin, accounts: accounts, notice: catalog.text("role_done", language))
+                default:
+                    throw HTTPError(.notFound)
+                }
+            } catch is NotInTenant {
+                // Another tenant's user, or nobody: the same answer, and nothing changed.
+                throw HTTPError(.notFound)
+            } catch is LastAdministrator {
+                return try await adminPage(request, admin: admin, accounts: accounts, refused: catalog.text("last_admin", language),
+                                           status: .conflict)
+            }
+        }
         router.post("/admin/users/invite") { request, context in
             let admin = try await tenantAdmin(request, accounts: accounts)
             let fields = try await FormSupport.fields(request, context: context)
@@ -46,17 +76,50 @@ extension StatusSite {
                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = language(of: request)
         let members = try await accounts.members(tenantID: admin.tenantID)
-        let rows = members.map { member in
-            ["email": member.user.email, "name": member.user.displayName, "state": member.user.state.rawValue,
+        let query = MemberQuery(request)
+        let shown = query.apply(to: members)
+        let rows = shown.page.map { member in
+            ["id": String(member.user.id), "email": member.user.email, "name": member.user.displayName, "state": member.user.state.rawValue,
              "stateText": catalog.text("user_state_\(member.user.state.rawValue)", language),
-             "role": catalog.text("role_\(member.role.rawValue)", language)]
+             "role": catalog.text("role_\(member.role.rawValue)", language),
+             "isAdmin": member.role == .admin ? "yes" : "", "isPending": member.user.state == .pending ? "yes" : ""]
         }
         return try portalPage(request, template: "admin_users", titleKey: "admin_users_title", csrf: admin.session.csrfToken,
                               values: ["emails": typed, "tenant": "\(admin.tenant.name) (\(admin.tenant.code))",
                                        "count": String(members.count),
                                        "admins": String(members.filter { $0.role == .admin }.count),
-                                       "pending": String(members.filter { $0.user.state == .pending }.count)],
+                                       "pending": String(members.filter { $0.user.state == .pending }.count),
+                                       "q": query.search, "filter": query.filter, "per": String(query.perPage),
+                                       "matching": String(shown.total), "pageNumber": String(query.page + 1),
+                                       "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage))],
                               errors: errors, extra: ["notice": notice, "refused": refused], items: rows,
                               status: status)
+    }
+}
+
+/// Search, filter and paging of the user list, from the query string.
+struct MemberQuery {
+    let search: String
+    /// "pending" (En attente d'activation), "nonadmin" (Non administrateurs) or "".
+    let filter: String
+    let perPage: Int
+    let page: Int
+
+    init(_ request: Request) {
+        let query = request.uri.queryParameters
+        search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces)
+        filter = ["pending", "nonadmin"].contains(query.get("filter") ?? "") ? (query.get("filter") ?? "") : ""
+        perPage = [10, 25, 50].contains(Int(query.get("per") ?? "") ?? 0) ? (Int(query.get("per") ?? "") ?? 10) : 10
+        page = max(0, (Int(query.get("page") ?? "") ?? 1) - 1)
+    }
+
+    func apply(to members: [(user: User, role: Membership.Role)]) -> (page: [(user: User, role: Membership.Role)], total: Int) {
+        let needle = search.lowercased()
+        let matching = members.filter { member in
+            (needle.isEmpty || member.user.email.contains(needle) || member.user.displayName.lowercased().contains(needle))
+                && (filter != "pending" || member.user.state == .pending)
+                && (filter != "nonadmin" || member.role != .admin)
+        }
+        return (Array(matching.dropFirst(page * perPage).prefix(perPage)), matching.count)
     }
 }
