@@ -14,7 +14,8 @@ import subprocess
 import sys
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+
+from headless import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -28,11 +29,7 @@ def step(function):
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,900"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return chromium(window="1200,900")
 
 
 def wait_text(driver, selector, text):
