@@ -16,6 +16,7 @@ import sys
 from selenium import webdriver
 
 from headless import chromium
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -33,7 +34,24 @@ def browser():
 
 
 def wait_text(driver, selector, text):
-    WebDriverWait(driver, 10).until(lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text)
+    # The page may be replaced while we look (a form posting): a stale element means "look again".
+    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+        lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text)
+
+
+def submit(driver, button_id):
+    """Clicks a submit button and waits until the browser has left the page it was on."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, button_id).click()
+    WebDriverWait(driver, 10).until(lambda d: _stale(old))
+
+
+def _stale(element):
+    try:
+        element.tag_name
+        return False
+    except StaleElementReferenceException:
+        return True
 
 
 def fill(driver, **fields):
@@ -53,7 +71,7 @@ def link_in_mail(address, path):
 def activate(driver, link, first, password):
     driver.get(link + "?lang=fr")
     fill(driver, firstName=first, lastName="Martin", phone="0102030405", password="weak", confirmation="weak")
-    driver.find_element(By.ID, "activate").click()
+    submit(driver, "activate")
     wait_text(driver, "#password-error", "au moins 8 caractères")
     assert driver.find_element(By.ID, "firstName").get_attribute("value") == first, "the input is kept"
     assert driver.find_element(By.ID, "password").get_attribute("value") == "", "never the password"
@@ -61,22 +79,22 @@ def activate(driver, link, first, password):
     WebDriverWait(driver, 5).until(lambda d: d.find_element(By.ID, "policy-ok").is_displayed())
     assert driver.find_element(By.ID, "policy-ok").text == "Votre mot de passe est sécurisé"
     fill(driver, confirmation=password)
-    driver.find_element(By.ID, "activate").click()
+    submit(driver, "activate")
     wait_text(driver, "#message", "Votre compte est activé")
 
 
 def login(driver, email, password):
     driver.get(BASE + "/login?lang=fr")
     fill(driver, email=email)
-    driver.find_element(By.ID, "continue").click()
+    submit(driver, "continue")
     wait_text(driver, "#identity", email)
     fill(driver, password=password)
-    driver.find_element(By.ID, "login").click()
+    submit(driver, "login")
 
 
 def logout(driver):
     driver.get(BASE + "/account")
-    driver.find_element(By.ID, "logout").click()
+    submit(driver, "logout")
     WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/login"))
 
 
@@ -85,10 +103,10 @@ def administrator_activates_logs_in_and_invites(driver):
     activate(driver, ADMIN_LINK, "Alice", "Admin#2026")
     login(driver, "admin@client.fr", "Admin#2026")
     wait_text(driver, "#account-email", "admin@client.fr")
-    driver.find_element(By.ID, "admin-link").click()
+    submit(driver, "admin-link")
     fill(driver, emails="claire@client.fr, admin@client.fr, pas-une-adresse")
     wait_text(driver, "#emails-count", "3 adresse(s)")
-    driver.find_element(By.ID, "invite").click()
+    submit(driver, "invite")
     wait_text(driver, "#invite-notice", "1 invitation(s) envoyée(s).")
     refused = driver.find_element(By.ID, "invite-refused").text
     assert "admin@client.fr : adresse déjà utilisée" in refused, refused
@@ -114,12 +132,12 @@ def user_activates_logs_in_and_out(driver):
 def forgotten_password_is_reset_and_only_the_new_one_works(driver):
     driver.get(BASE + "/password/forgot?lang=fr")
     fill(driver, email="claire@client.fr")
-    driver.find_element(By.ID, "send").click()
+    submit(driver, "send")
     wait_text(driver, "h1", "Vérifiez vos emails")
     reset_link = link_in_mail("claire@client.fr", "password/reset")
     driver.get(reset_link)
     fill(driver, password="Nouveau#2026", confirmation="Nouveau#2026")
-    driver.find_element(By.ID, "reset").click()
+    submit(driver, "reset")
     wait_text(driver, "#message", "Votre mot de passe a été modifié")
     driver.get(reset_link)
     assert "Lien expiré" in driver.find_element(By.TAG_NAME, "h1").text, "the link works once"
