@@ -182,3 +182,45 @@ import Testing
 }
 
 struct SupportError: Error { let message: String; init(_ message: String) { self.message = message } }
+
+@Suite struct APIKeyTests {
+    @Test func aKeyIsShownOnceStoredHashedWorksAsBearerUntilRevoked() async throws {
+        let world = try await TenantIsolationTests.World()
+        let created = try await world.accounts.createAPIKey(tenantID: world.tenantA.id, name: "Supervision")
+        let secret = created.secret
+        let keyID = created.key.id
+        try await world.test { client in
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(secret)"
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"code\":\"1000\""))
+            }
+            try await client.execute(uri: "/api/v1/tenant", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.contentType] == "application/json")
+            }
+            // B's admin cannot revoke A's key by its number.
+            let other = try await world.accounts.members(tenantID: world.tenantB.id).first { $0.role == .admin }!.user
+            guard case .success(let otherSession, _, _) = try await world.accounts.login(email: other.email, password: "Secret#2026", clientAddress: "t") else {
+                Issue.record("login failed"); return
+            }
+            let csrf = try #require(try await world.accounts.session(id: otherSession)).session.csrfToken
+            let (formHeaders, body) = TenantIsolationTests.form(otherSession, "csrf=\(csrf)")
+            try await client.execute(uri: "/admin/api-keys/\(keyID)/revoke", method: .post, headers: formHeaders, body: body) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .ok, "still valid")
+            }
+            try await world.accounts.revokeAPIKey(id: keyID, tenantID: world.tenantA.id)
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+        let stored = try await world.store.apiKeys(tenantID: world.tenantA.id)
+        #expect(stored.count == 1)
+        #expect(!secret.hasPrefix(stored[0].prefix + "x"))
+        #expect(try await world.store.apiKey(hash: secret) == nil, "the key itself is not what is stored")
+    }
+}

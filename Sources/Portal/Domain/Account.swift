@@ -106,3 +106,23 @@ public struct Session: Sendable, Hashable {
 public enum TokenPurpose: String, Sendable, Hashable, Codable {
     case activation, reset
 }
+
+/// A tenant's key for the API: named, shown once, stored hashed, revocable.
+public struct APIKey: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var tenantID: Int64
+    public var name: String
+    /// The first characters of the key, so people can tell their keys apart.
+    public var prefix: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: Int64, tenantID: Int64, name: String, prefix: String, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.tenantID = tenantID
+        self.name = name
+        self.prefix = prefix
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}

@@ -54,5 +54,16 @@ public struct PortalMigrations: SQLiteMigrations {
             }
             try db.create(index: "loginFailure_byKey", on: "loginFailure", columns: ["key", "at"])
         }
+        migrator.registerMigration("portal.v2.apiKeys") { db in
+            try db.create(table: "apiKey") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenantID", .integer).notNull().references("tenant", onDelete: .cascade).indexed()
+                t.column("name", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("prefix", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("revokedAt", .double)
+            }
+        }
     }
 }

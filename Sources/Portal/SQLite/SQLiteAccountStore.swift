@@ -181,6 +181,34 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    public func createAPIKey(tenantID: Int64, name: String, hash: String, prefix: String, at: Date) async throws -> APIKey {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO apiKey (tenantID, name, hash, prefix, createdAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [tenantID, name, hash, prefix, at.timeIntervalSince1970])
+            return APIKey(id: db.lastInsertedRowID, tenantID: tenantID, name: name, prefix: prefix, createdAt: at)
+        }
+    }
+
+    public func apiKeys(tenantID: Int64) async throws -> [APIKey] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM apiKey WHERE tenantID = ? ORDER BY createdAt DESC", arguments: [tenantID]).map(APIKey.init(row:))
+        }
+    }
+
+    public func revokeAPIKey(id: Int64, tenantID: Int64, at: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ? AND tenantID = ? AND revokedAt IS NULL",
+                           arguments: [at.timeIntervalSince1970, id, tenantID])
+            return db.changesCount == 1
+        }
+    }
+
+    public func apiKey(hash: String) async throws -> APIKey? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM apiKey WHERE hash = ? AND revokedAt IS NULL", arguments: [hash]).map(APIKey.init(row:))
+        }
+    }
+
     public func recordLoginFailure(keys: [String], at: Date) async throws {
         try await writer.write { db in
             for key in keys {
@@ -214,5 +242,13 @@ extension User {
                   staffRole: staff.flatMap(User.StaffRole.init(rawValue:)),
                   createdAt: Date(timeIntervalSince1970: row["createdAt"]),
                   passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension APIKey {
+    init(row: Row) {
+        let revoked: Double? = row["revokedAt"]
+        self.init(id: row["id"], tenantID: row["tenantID"], name: row["name"], prefix: row["prefix"],
+                  createdAt: Date(timeIntervalSince1970: row["createdAt"]), revokedAt: revoked.map(Date.init(timeIntervalSince1970:)))
     }
 }

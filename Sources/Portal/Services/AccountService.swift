@@ -24,6 +24,10 @@ public struct AccountService: Sendable {
         try await store.memberships(userID: userID)
     }
 
+    public func tenant(id: Int64) async throws -> Tenant? {
+        try await store.tenant(id: id)
+    }
+
     public func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)] {
         try await store.members(tenantID: tenantID)
     }

@@ -43,6 +43,13 @@ public protocol AccountStore: Sendable {
     /// Ends every session of a user but `except` (after a password reset, all of them).
     func deleteSessions(userID: Int64, except idHash: String?) async throws
 
+    func createAPIKey(tenantID: Int64, name: String, hash: String, prefix: String, at: Date) async throws -> APIKey
+    func apiKeys(tenantID: Int64) async throws -> [APIKey]
+    /// Revokes a key of `tenantID`; false when that tenant has no such key.
+    func revokeAPIKey(id: Int64, tenantID: Int64, at: Date) async throws -> Bool
+    /// The live key with this hash.
+    func apiKey(hash: String) async throws -> APIKey?
+
     func recordLoginFailure(keys: [String], at: Date) async throws
     func loginFailures(key: String, since: Date) async throws -> Int
 }

@@ -17,6 +17,7 @@ struct PortalFormView {
     var extra: [String: String] = [:]
     /// Rows of a table (the tenant's users), each a map of column to text.
     var items: [[String: String]] = []
+    var keys: [[String: String]] = []
 
     struct PolicyRule {
         let rule: String
@@ -27,7 +28,7 @@ struct PortalFormView {
 extension StatusSite {
     /// Renders a portal page; `titleKey` names its title in the catalogs.
     func portalPage(_ request: Request, template: String, titleKey: String, csrf: String, values: [String: String] = [:],
-                    errors: FormErrors = FormErrors(), message: String = "", extra: [String: String] = [:], items: [[String: String]] = [],
+                    errors: FormErrors = FormErrors(), message: String = "", extra: [String: String] = [:], items: [[String: String]] = [], keys: [[String: String]] = [],
                     status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
         let language = language(of: request)
         var translated: [String: String] = [:]
@@ -37,7 +38,7 @@ extension StatusSite {
             csrf: csrf, values: values, errors: translated, hasErrors: !errors.isEmpty,
             message: message.isEmpty ? "" : catalog.text(message, language),
             policy: PasswordPolicy.Rule.allCases.map { .init(rule: $0.rawValue, text: catalog.text($0.rawValue, language)) },
-            extra: extra, items: items)
+            extra: extra, items: items, keys: keys)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"

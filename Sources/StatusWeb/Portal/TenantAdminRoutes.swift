@@ -42,6 +42,41 @@ extension StatusSite {
                                            status: .conflict)
             }
         }
+        router.post("/admin/api-keys") { request, context in
+            let admin = try await tenantAdmin(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(admin.session, fields)
+            do {
+                let created = try await accounts.createAPIKey(tenantID: admin.tenantID, name: fields["keyName"] ?? "")
+                return try await adminPage(request, admin: admin, accounts: accounts,
+                                           notice: catalog.text("key_created", language(of: request)), newKey: created.secret)
+            } catch let errors as FormErrors {
+                return try await adminPage(request, admin: admin, accounts: accounts, errors: errors, status: .unprocessableContent)
+            }
+        }
+        router.post("/admin/api-keys/:id/revoke") { request, context in
+            let admin = try await tenantAdmin(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(admin.session, fields)
+            guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+            do {
+                try await accounts.revokeAPIKey(id: id, tenantID: admin.tenantID)
+            } catch is NotInTenant {
+                throw HTTPError(.notFound)
+            }
+            return try await adminPage(request, admin: admin, accounts: accounts, notice: catalog.text("key_revoked", language(of: request)))
+        }
+        router.get("/api/v1/tenant") { request, _ in
+            // A tenant's API key as a bearer token: who am I, and proof that the key works.
+            let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+            guard let key = try await accounts.authenticate(bearer: bearer), let tenant = try await accounts.tenant(id: key.tenantID) else {
+                var response = json(.unauthorized, #"{"error":{"code":"unauthorized","message":"A valid API key is required as a bearer token."}}"#)
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
+            let body = try JSONEncoder().encode(["code": tenant.code, "name": tenant.name, "key": key.name])
+            return json(.ok, String(decoding: body, as: UTF8.self))
+        }
         router.post("/admin/users/invite") { request, context in
             let admin = try await tenantAdmin(request, accounts: accounts)
             let fields = try await FormSupport.fields(request, context: context)
@@ -73,7 +108,7 @@ extension StatusSite {
 
     private func adminPage(_ request: Request, admin: (session: Session, user: User, tenantID: Int64, tenant: Tenant), accounts: AccountService,
                            notice: String = "", refused: String = "", errors: FormErrors = FormErrors(), typed: String = "",
-                           status: HTTPResponse.Status = .ok) async throws -> Response {
+                           newKey: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = language(of: request)
         let members = try await accounts.members(tenantID: admin.tenantID)
         let query = MemberQuery(request)
@@ -92,7 +127,10 @@ extension StatusSite {
                                        "q": query.search, "filter": query.filter, "per": String(query.perPage),
                                        "matching": String(shown.total), "pageNumber": String(query.page + 1),
                                        "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage))],
-                              errors: errors, extra: ["notice": notice, "refused": refused], items: rows,
+                              errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey], items: rows,
+                              keys: try await accounts.apiKeys(tenantID: admin.tenantID).map { key in
+                                  ["id": String(key.id), "name": key.name, "prefix": key.prefix, "revoked": key.revokedAt == nil ? "" : "yes"]
+                              },
                               status: status)
     }
 }
