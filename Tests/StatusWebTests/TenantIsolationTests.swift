@@ -224,3 +224,27 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
         #expect(try await world.store.apiKey(hash: secret) == nil, "the key itself is not what is stored")
     }
 }
+
+@Suite struct GroupTests {
+    @Test func groupsHoldOnlyTheTenantsUsersAndAnotherTenantGets404() async throws {
+        let world = try await TenantIsolationTests.World()
+        let groupA = try await world.accounts.createGroup(tenantID: world.tenantA.id, name: "Comptabilité")
+        let groupB = try await world.accounts.createGroup(tenantID: world.tenantB.id, name: "Support")
+        let (headers, _) = TenantIsolationTests.form(world.adminA.session, "")
+        try await world.test { client in
+            for (group, user, expected) in [(groupA.id, world.memberA.user.id, HTTPResponse.Status.ok),
+                                            (groupA.id, world.memberB.id, .notFound),   // B's user into A's group
+                                            (groupB.id, world.memberA.user.id, .notFound)] { // A's user into B's group
+                let body = ByteBuffer(string: "csrf=\(world.adminA.csrf)&user=\(user)&action=add")
+                try await client.execute(uri: "/admin/groups/\(group)/members", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == expected)
+                }
+            }
+        }
+        #expect(try await world.accounts.groups(tenantID: world.tenantA.id).first?.memberIDs == [world.memberA.user.id])
+        #expect(try await world.accounts.groups(tenantID: world.tenantB.id).first?.memberIDs == [])
+        await #expect(throws: FormErrors("groupName", "group_exists")) {
+            try await world.accounts.createGroup(tenantID: world.tenantA.id, name: "comptabilité")
+        }
+    }
+}

@@ -126,3 +126,18 @@ public struct APIKey: Sendable, Hashable, Identifiable {
         self.revokedAt = revokedAt
     }
 }
+
+/// A named group of a tenant's users ("Comptabilité", "Support niveau 2").
+public struct UserGroup: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var tenantID: Int64
+    public var name: String
+    public var memberIDs: [Int64]
+
+    public init(id: Int64, tenantID: Int64, name: String, memberIDs: [Int64] = []) {
+        self.id = id
+        self.tenantID = tenantID
+        self.name = name
+        self.memberIDs = memberIDs
+    }
+}

@@ -54,6 +54,19 @@ public struct PortalMigrations: SQLiteMigrations {
             }
             try db.create(index: "loginFailure_byKey", on: "loginFailure", columns: ["key", "at"])
         }
+        migrator.registerMigration("portal.v3.groups") { db in
+            try db.create(table: "userGroup") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenantID", .integer).notNull().references("tenant", onDelete: .cascade).indexed()
+                t.column("name", .text).notNull()
+                t.uniqueKey(["tenantID", "name"])
+            }
+            try db.create(table: "groupMember") { t in
+                t.column("groupID", .integer).notNull().references("userGroup", onDelete: .cascade)
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade)
+                t.primaryKey(["groupID", "userID"])
+            }
+        }
         migrator.registerMigration("portal.v2.apiKeys") { db in
             try db.create(table: "apiKey") { t in
                 t.autoIncrementedPrimaryKey("id")

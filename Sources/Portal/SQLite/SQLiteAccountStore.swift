@@ -57,6 +57,8 @@ public struct SQLiteAccountStore: AccountStore {
     public func removeMember(userID: Int64, tenantID: Int64) async throws -> Bool {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM membership WHERE userID = ? AND tenantID = ?", arguments: [userID, tenantID])
+            try db.execute(sql: "DELETE FROM groupMember WHERE userID = ? AND groupID IN (SELECT id FROM userGroup WHERE tenantID = ?)",
+                           arguments: [userID, tenantID])
             return try Self.keepsAnAdmin(db, tenantID: tenantID)
         }
     }
@@ -178,6 +180,40 @@ public struct SQLiteAccountStore: AccountStore {
     public func deleteSessions(userID: Int64, except idHash: String?) async throws {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM session WHERE userID = ? AND idHash IS NOT ?", arguments: [userID, idHash])
+        }
+    }
+
+    public func createGroup(tenantID: Int64, name: String) async throws -> UserGroup {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO userGroup (tenantID, name) VALUES (?, ?)", arguments: [tenantID, name])
+            return UserGroup(id: db.lastInsertedRowID, tenantID: tenantID, name: name)
+        }
+    }
+
+    public func groups(tenantID: Int64) async throws -> [UserGroup] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM userGroup WHERE tenantID = ? ORDER BY name", arguments: [tenantID]).map { row in
+                let id: Int64 = row["id"]
+                return UserGroup(id: id, tenantID: row["tenantID"], name: row["name"],
+                                 memberIDs: try Int64.fetchAll(db, sql: "SELECT userID FROM groupMember WHERE groupID = ?", arguments: [id]))
+            }
+        }
+    }
+
+    public func setGroupMember(groupID: Int64, userID: Int64, tenantID: Int64, member: Bool) async throws -> Bool {
+        try await writer.write { db in
+            // Both the group and the user must be the tenant's: checked in the same transaction.
+            let owned = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM userGroup WHERE id = ? AND tenantID = ?)
+                   AND EXISTS (SELECT 1 FROM membership WHERE userID = ? AND tenantID = ?)
+                """, arguments: [groupID, tenantID, userID, tenantID]) ?? false
+            guard owned else { return false }
+            if member {
+                try db.execute(sql: "INSERT OR IGNORE INTO groupMember (groupID, userID) VALUES (?, ?)", arguments: [groupID, userID])
+            } else {
+                try db.execute(sql: "DELETE FROM groupMember WHERE groupID = ? AND userID = ?", arguments: [groupID, userID])
+            }
+            return true
         }
     }
 

@@ -43,6 +43,12 @@ public protocol AccountStore: Sendable {
     /// Ends every session of a user but `except` (after a password reset, all of them).
     func deleteSessions(userID: Int64, except idHash: String?) async throws
 
+    func createGroup(tenantID: Int64, name: String) async throws -> UserGroup
+    func groups(tenantID: Int64) async throws -> [UserGroup]
+    /// Adds or removes a member of `tenantID` to one of its groups; false when the group or the
+    /// user is not the tenant's.
+    func setGroupMember(groupID: Int64, userID: Int64, tenantID: Int64, member: Bool) async throws -> Bool
+
     func createAPIKey(tenantID: Int64, name: String, hash: String, prefix: String, at: Date) async throws -> APIKey
     func apiKeys(tenantID: Int64) async throws -> [APIKey]
     /// Revokes a key of `tenantID`; false when that tenant has no such key.

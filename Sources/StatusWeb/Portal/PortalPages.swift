@@ -18,6 +18,7 @@ struct PortalFormView {
     /// Rows of a table (the tenant's users), each a map of column to text.
     var items: [[String: String]] = []
     var keys: [[String: String]] = []
+    var groups: [[String: String]] = []
 
     struct PolicyRule {
         let rule: String
@@ -28,7 +29,7 @@ struct PortalFormView {
 extension StatusSite {
     /// Renders a portal page; `titleKey` names its title in the catalogs.
     func portalPage(_ request: Request, template: String, titleKey: String, csrf: String, values: [String: String] = [:],
-                    errors: FormErrors = FormErrors(), message: String = "", extra: [String: String] = [:], items: [[String: String]] = [], keys: [[String: String]] = [],
+                    errors: FormErrors = FormErrors(), message: String = "", extra: [String: String] = [:], items: [[String: String]] = [], groups: [[String: String]] = [], keys: [[String: String]] = [],
                     status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
         let language = language(of: request)
         var translated: [String: String] = [:]
@@ -38,7 +39,7 @@ extension StatusSite {
             csrf: csrf, values: values, errors: translated, hasErrors: !errors.isEmpty,
             message: message.isEmpty ? "" : catalog.text(message, language),
             policy: PasswordPolicy.Rule.allCases.map { .init(rule: $0.rawValue, text: catalog.text($0.rawValue, language)) },
-            extra: extra, items: items, keys: keys)
+            extra: extra, items: items, keys: keys, groups: groups)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"

@@ -42,6 +42,31 @@ extension StatusSite {
                                            status: .conflict)
             }
         }
+        router.post("/admin/groups") { request, context in
+            let admin = try await tenantAdmin(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(admin.session, fields)
+            do {
+                _ = try await accounts.createGroup(tenantID: admin.tenantID, name: fields["groupName"] ?? "")
+                return try await adminPage(request, admin: admin, accounts: accounts, notice: catalog.text("group_created", language(of: request)))
+            } catch let errors as FormErrors {
+                return try await adminPage(request, admin: admin, accounts: accounts, errors: errors, status: .unprocessableContent)
+            }
+        }
+        router.post("/admin/groups/:id/members") { request, context in
+            let admin = try await tenantAdmin(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(admin.session, fields)
+            guard let groupID = Int64(try context.parameters.require("id")), let userID = Int64(fields["user"] ?? "") else {
+                throw HTTPError(.notFound)
+            }
+            do {
+                try await accounts.setGroupMember(groupID: groupID, userID: userID, tenantID: admin.tenantID, member: fields["action"] != "remove")
+            } catch is NotInTenant {
+                throw HTTPError(.notFound)
+            }
+            return try await adminPage(request, admin: admin, accounts: accounts, notice: catalog.text("group_changed", language(of: request)))
+        }
         router.post("/admin/api-keys") { request, context in
             let admin = try await tenantAdmin(request, accounts: accounts)
             let fields = try await FormSupport.fields(request, context: context)
@@ -128,6 +153,10 @@ extension StatusSite {
                                        "matching": String(shown.total), "pageNumber": String(query.page + 1),
                                        "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage))],
                               errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey], items: rows,
+                              groups: try await accounts.groups(tenantID: admin.tenantID).map { group in
+                                  ["id": String(group.id), "name": group.name,
+                                   "members": members.filter { group.memberIDs.contains($0.user.id) }.map(\.user.email).joined(separator: ", ")]
+                              },
                               keys: try await accounts.apiKeys(tenantID: admin.tenantID).map { key in
                                   ["id": String(key.id), "name": key.name, "prefix": key.prefix, "revoked": key.revokedAt == nil ? "" : "yes"]
                               },
