@@ -47,7 +47,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "Notify", dependencies: ["StatusModel", "Curl"], swiftSettings: strictSettings),
+        .target(
+            name: "Notify",
+            dependencies: [
+                "StatusModel", "Curl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(name: "Portal", dependencies: ["StatusModel"], swiftSettings: strictSettings),
         .target(
             name: "StatusWeb",
@@ -95,8 +105,21 @@ let package = Package(
             dependencies: ["Probes", "Curl", "StatusModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers).
-        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py"], swiftSettings: strictSettings),
+        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP).
+        .target(
+            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py"],
+            swiftSettings: strictSettings
+        ),
+        // Mail composition, the outbox, and delivery against a real SMTP server on loopback.
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "Curl", "StatusModel", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
