@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import Notify
 import Probes
 import Prometheus
 import StatusModel
@@ -15,9 +16,13 @@ enum StatusdApp {
     /// The region the embedded worker of `statusd serve` probes from.
     static let defaultRegion = "default"
 
+    /// Opens the one database of the process, with every module's tables.
+    static func openDatabase(config: StatusConfig) throws -> SQLiteDatabase {
+        try SQLiteDatabase.open(path: config.databasePath, migrations: [StatusModelMigrations(), NotifyMigrations()])
+    }
+
     /// Opens the store and makes the stored products match the config.
-    static func openStore(config: StatusConfig, logger: Logger) async throws -> SQLiteStatusStore {
-        let database = try SQLiteDatabase.open(path: config.databasePath, migrations: [StatusModelMigrations()])
+    static func openStore(config: StatusConfig, database: SQLiteDatabase, logger: Logger) async throws -> SQLiteStatusStore {
         let store = SQLiteStatusStore(database: database, calendar: config.calendar)
         let now = Date()
         try await store.syncProducts(config.products.map { $0.product(now: now) })
@@ -54,7 +59,8 @@ enum StatusdApp {
     }
 
     static func build(config: StatusConfig, logger: Logger) async throws -> some ApplicationProtocol {
-        let store = try await openStore(config: config, logger: logger)
+        let database = try openDatabase(config: config)
+        let store = try await openStore(config: config, database: database, logger: logger)
         let metricsText = bootstrapMetrics(store: store)
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
@@ -62,10 +68,11 @@ enum StatusdApp {
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
+        let mail = try await mailDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
-            services: [retention, worker],
+            services: [retention, worker] + mail,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host
