@@ -16,7 +16,7 @@ public struct SMTPFailure: Sendable, Hashable, CustomStringConvertible {
     public var curlCode: Int
     /// libcurl's words on the failure.
     public var message: String
-    /// The server's last reply line, as it said it ("550 5.1.1 No such user"), when it said one.
+    /// The server's last refusal, as it said it ("550 5.1.1 No such user"), when it said one.
     public var serverReply: String?
     /// True when the server answered this message's MAIL, RCPT or DATA with a 4xx or 5xx code.
     /// False when the session failed before that (unreachable, timeout, TLS, login): any other

@@ -68,7 +68,7 @@ private final class SMTPSession: @unchecked Sendable {
     private let to: [String]
     private let message: [UInt8]
     private var offset = 0
-    fileprivate var lastReply: String?
+    fileprivate var lastRefusal: String?
     private let cancelled = Atomic<Bool>(false)
 
     init(sender: SMTPSender, from: String, to: [String], message: [UInt8]) {
@@ -119,7 +119,7 @@ private final class SMTPSession: @unchecked Sendable {
         return SMTPOutcome.classify(
             curlCode: Int(code.rawValue), smtpCode: smtpCode,
             message: words.isEmpty ? String(cString: curl_easy_strerror(code)) : words,
-            serverReply: lastReply
+            serverReply: lastRefusal
         )
     }
 
@@ -168,13 +168,14 @@ private let checkCancelled: ccurl_progress_callback = { context, _, _, _, _ in
     return Unmanaged<SMTPSession>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
 }
 
-/// Keeps the server's last reply line; what the client sends (the login included) is never looked at.
+/// Keeps the server's last refusal (a 4xx or 5xx line); the "221 Bye" that follows it says
+/// nothing. What the client sends (the login included) is never looked at.
 private let keepServerReply: ccurl_debug_callback = { _, type, data, size, context in
     guard type == CURLINFO_HEADER_IN, let data, let context else { return 0 }
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    if !line.isEmpty {
-        Unmanaged<SMTPSession>.fromOpaque(context).takeUnretainedValue().lastReply = String(line.prefix(300))
+    if line.first == "4" || line.first == "5" {
+        Unmanaged<SMTPSession>.fromOpaque(context).takeUnretainedValue().lastRefusal = String(line.prefix(300))
     }
     return 0
 }

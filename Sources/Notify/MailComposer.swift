@@ -52,7 +52,7 @@ public struct MailComposer: Sendable {
         let body: String
         if let html = mail.html {
             let boundary = "=_statusd_" + Self.randomHex(words: 2)
-            head += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n"
+            head += "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"\r\n"
             body = "This is a multi-part message in MIME format.\r\n"
                 + "--\(boundary)\r\n" + Self.part(mail.text, type: "text/plain")
                 + "--\(boundary)\r\n" + Self.part(html, type: "text/html")
