@@ -132,7 +132,7 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel", "TestSupport"],
+            dependencies: ["statusd", "StatusModel", "Notify", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -68,11 +68,12 @@ final class RunningServer: @unchecked Sendable {
     private(set) var baseURL = ""
     private(set) var stderrPath: String
 
-    init(configPath: String, stderrPath: String) throws {
+    init(configPath: String, stderrPath: String, environment: [String: String] = [:]) throws {
         self.stderrPath = stderrPath
         process.executableURL = StatusdBinary.url
         process.arguments = ["serve", "--config", configPath]
-        process.environment = ProcessInfo.processInfo.environment.merging(["STATUSD_LISTEN": "127.0.0.1:0"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["STATUSD_LISTEN": "127.0.0.1:0"]) { $1 }.merging(environment) { $1 }
         process.standardOutput = output
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
