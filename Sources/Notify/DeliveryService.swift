@@ -144,11 +144,11 @@ public final class DeliveryService<Store: OutboxStore, Transport: MailTransport>
     /// When no message of the pass reached the server, it is down (or refuses the session):
     /// delivery pauses, longer each time, instead of knocking every second.
     private func handleUnreachable(_ failed: [(OutboxMessage, SMTPFailure)], serverAnswered: Bool, at date: Date) async -> Duration? {
-        guard let (_, first) = failed.first else {
+        if serverAnswered {
             let streak = unreachableStreak.withLock { streak in defer { streak = 0 }; return streak }
-            if streak > 0, serverAnswered { logger.notice("mail server reachable again: delivering") }
-            return nil
+            if streak > 0 { logger.notice("mail server reachable again: delivering") }
         }
+        guard let (_, first) = failed.first else { return nil }
         var pause: Duration?
         var retryAt = date.addingTimeInterval(policy.delay(afterAttempts: 1, random: random).seconds)
         if !serverAnswered {

@@ -21,6 +21,9 @@ extension StatusdApp {
                                 timeout: smtp.timeout, caFile: smtp.caFile)
         // The config checked the sender already; this only turns it into Notify's type.
         let composer = try MailComposer(from: smtp.from, baseURL: config.baseURL)
-        return [DeliveryService(store: outbox, transport: sender, composer: composer, logger: logger)]
+        var policy = DeliveryPolicy()
+        // A send must end before its lease does, or another statusd process could send it too.
+        policy.lease = max(policy.lease, smtp.timeout * 2)
+        return [DeliveryService(store: outbox, transport: sender, composer: composer, policy: policy, logger: logger)]
     }
 }

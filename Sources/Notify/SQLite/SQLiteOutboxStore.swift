@@ -41,7 +41,8 @@ public struct SQLiteOutboxStore: OutboxStore {
                     try Self.markDead(db, id: id, reason: "its content cannot be read", at: now)
                 }
             }
-            return messages.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+            // RETURNING gives rows in no set order; all carry the same lease now.
+            return messages.sorted { $0.id < $1.id }
         }
     }
 
