@@ -52,7 +52,7 @@ public struct SMTPSender: Sendable {
         guard !to.isEmpty else { return "no recipient" }
         for address in [from] + to {
             let bad = address.isEmpty || address.unicodeScalars.contains {
-                $0.value < 0x21 || $0.value == 0x7F || $0 == "<" || $0 == ">"
+                $0.value < 0x21 || (0x7F...0x9F).contains($0.value) || $0.properties.isWhitespace || $0 == "<" || $0 == ">"
             }
             if bad { return "not a valid envelope address: \(address.debugDescription)" }
         }

@@ -22,11 +22,13 @@ public struct Mail: Sendable, Hashable, Codable {
         self.language = language
     }
 
-    /// Refuses what no mail server should ever see: a recipient that is not one plain address,
-    /// or a header name that is not a header name. Subject and header values are made safe by
-    /// the composer instead (a line break in them becomes a space), so user text never fails.
+    /// Refuses what no mail server should ever see: a recipient that is not one address on one
+    /// line, or a header name that is not a header name. Subject and header values are made
+    /// safe by the composer instead (a line break in them becomes a space), so user text never
+    /// fails. An address that is safe but odd is the mail server's to judge: a refusal makes a
+    /// dead letter operators see, rather than failing the change that wrote the mail.
     public func validate() throws(MailError) {
-        guard MailAddress.isValidAddress(to) else { throw MailError(.invalidRecipient, "not a valid recipient address: \(to.debugDescription)") }
+        guard MailAddress.isSafeRecipient(to) else { throw MailError(.invalidRecipient, "not a valid recipient address: \(to.debugDescription)") }
         for name in headers.keys {
             guard MailHeaders.isValidName(name) else { throw MailError(.invalidHeader, "not a valid header name: \(name.debugDescription)") }
             guard !MailHeaders.reserved.contains(name.lowercased()) else {

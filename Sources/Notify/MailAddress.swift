@@ -29,6 +29,17 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         displayName.map { "\($0) <\(address)>" } ?? address
     }
 
+    /// One address that cannot break out of an SMTP command or a header line: one "@", text on
+    /// both sides, no white space, control character or `<>,;"`. Looser than `isValidAddress`,
+    /// as the portal's forms are (non-ASCII addresses included).
+    public static func isSafeRecipient(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard text.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
+        return !text.unicodeScalars.contains { scalar in
+            MailHeaders.isControl(scalar) || scalar.properties.isWhitespace || "<>,;\"".unicodeScalars.contains(scalar)
+        }
+    }
+
     /// `local@domain` with dot-atom text on the left and host labels on the right.
     public static func isValidAddress(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)

@@ -153,4 +153,34 @@ import Testing
         #expect(letter.id == id)
         #expect(letter.lastError == "its content cannot be read")
     }
+
+    /// The outbox table of the stand-in the portal was first built against.
+    struct StandInMigrations: SQLiteMigrations {
+        func register(in migrator: inout DatabaseMigrator) {
+            migrator.registerMigration("notify.v1") { db in
+                try db.execute(sql: """
+                    CREATE TABLE outboxMessage (id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL,
+                        payload TEXT NOT NULL, state TEXT NOT NULL, createdAt DOUBLE NOT NULL)
+                    """)
+            }
+        }
+    }
+
+    @Test func mailQueuedUnderTheStandInSchemaIsKept() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("statusd-notify-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let old = try SQLiteDatabase.open(path: path, migrations: [StatusModelMigrations(), StandInMigrations()])
+        let payload = String(decoding: try JSONEncoder().encode(Fixture.mail()), as: UTF8.self)
+        try await old.writer.write { db in
+            try db.execute(sql: "INSERT INTO outboxMessage (recipient, payload, state, createdAt) VALUES (?, ?, 'pending', 1000)",
+                           arguments: ["alice@example.org", payload])
+        }
+
+        let store = SQLiteOutboxStore(database: try SQLiteDatabase.open(path: path, migrations: [StatusModelMigrations(), NotifyMigrations()]))
+        let now = TestClock().now
+        let claimed = try await store.claimDue(now: now, limit: 10, leaseUntil: now.addingTimeInterval(300), messageIDDomain: "x")
+        #expect(claimed.map(\.mail) == [Fixture.mail()])
+        #expect(claimed.first?.createdAt == Date(timeIntervalSince1970: 1000))
+    }
 }

@@ -7,6 +7,10 @@ public struct NotifyMigrations: SQLiteMigrations {
 
     public func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("notify.v1.outbox") { db in
+            // Databases made while the portal was built against a stand-in of this module have
+            // a smaller outboxMessage table: its mail is kept and the table rebuilt.
+            let standIn = try db.tableExists("outboxMessage")
+            if standIn { try db.rename(table: "outboxMessage", to: "outboxMessage_standIn") }
             try db.create(table: "outboxMessage") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("kind", .text).notNull().defaults(to: "email")
@@ -26,6 +30,13 @@ public struct NotifyMigrations: SQLiteMigrations {
             // What delivery polls every second: only pending rows, by due time.
             try db.execute(sql: "CREATE INDEX outboxMessage_due ON outboxMessage(nextAttemptAt) WHERE state = 'pending'")
             try db.create(index: "outboxMessage_byState", on: "outboxMessage", columns: ["state"])
+            if standIn {
+                try db.execute(sql: """
+                    INSERT INTO outboxMessage (id, recipient, payload, state, nextAttemptAt, createdAt)
+                    SELECT id, recipient, payload, 'pending', createdAt, createdAt FROM outboxMessage_standIn
+                    """)
+                try db.drop(table: "outboxMessage_standIn")
+            }
         }
     }
 }
