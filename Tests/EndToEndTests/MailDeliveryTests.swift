@@ -23,12 +23,13 @@ import Testing
     }
 
     @Test func serveDeliversQueuedMailThroughTheServerTheEnvironmentNames() async throws {
-        let smtp = try SMTPServer()
+        let smtp = try await SMTPServer()
         let workspace = try Workspace(config: Self.config)
         let outbox = try outbox(workspace)
         let id = try await outbox.enqueue(welcome(), now: Date())
         let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
-                                       environment: ["STATUSD_SMTP_URL": smtp.url, "STATUSD_SMTP_FROM": "Statusd <status@example.com>"])
+                                       environment: ["STATUSD_LISTEN": "127.0.0.1:0", "STATUSD_SMTP_URL": smtp.url,
+                                                     "STATUSD_SMTP_FROM": "Statusd <status@example.com>"])
 
         #expect(try await eventually { try await outbox.message(id: id)?.state == .sent })
         let received = try #require(try smtp.messages().first)

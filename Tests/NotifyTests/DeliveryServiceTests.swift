@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func aMailArrivesWithBothPartsItsUTF8SubjectItsMessageIDAndItsHeaders() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         var mail = Fixture.mail(subject: "Météo : Cegid Loop est de nouveau opérationnel ✓")
         mail.text = "Bonjour,\nl'incident est résolu.\n"
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func headerInjectionThroughTheSubjectOrAHeaderValueGoesNowhere() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         var mail = Fixture.mail(subject: "Ticket CS0000001\r\nBcc: eve@example.org")
         mail.headers = ["X-Ticket": "CS0000001\r\nBcc: eve@example.org\r\n\r\nforged body"]
@@ -72,8 +72,8 @@ import Testing
     }
 
     @Test func a550IsNotRetriedAndTheMessageIsADeadLetter() async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "^bob@", code: 550)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "^bob@", code: 550)
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         let clock = TestClock()
         let delivery = try service(store, Fixture.sender(server), clock: clock)
@@ -93,8 +93,8 @@ import Testing
     }
 
     @Test func a451IsRetriedAfterItsBackoffAndArrives() async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "^greylisted@", code: 451, times: 1)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "^greylisted@", code: 451, times: 1)
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         let clock = TestClock()
         // The real delays (30 s first), on a clock the test moves.
@@ -117,8 +117,8 @@ import Testing
     }
 
     @Test func repeated4xxAnswersGiveUpAfterMaxAttempts() async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "full", code: 452)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "full", code: 452)
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         let clock = TestClock()
         var policy = DeliveryPolicy()
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func aMailServerThatIsDownDelaysMailAndLosesNone() async throws {
-        let server = try SMTPServer(stopped: true)
+        let server = try await SMTPServer(stopped: true)
         let (database, folder) = try Fixture.fileDatabase()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = SQLiteOutboxStore(database: database)
@@ -160,7 +160,7 @@ import Testing
         })
         #expect(try await store.countsByState()[.pending] == 10)
 
-        try server.start()
+        try await server.start()
         #expect(try await eventually { try await store.countsByState()[.sent] == 10 })
         await group.triggerGracefulShutdown()
         try await running.value
@@ -175,7 +175,7 @@ import Testing
     }
 
     @Test func wakingTheServiceDeliversAtOnceRatherThanAtTheNextPoll() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let store = SQLiteOutboxStore(database: try Fixture.memoryDatabase())
         var policy = Fixture.fastPolicy
         policy.pollInterval = .seconds(3600)

@@ -11,7 +11,7 @@ import Testing
     let message = Array("Subject: hello\r\nFrom: status@example.com\r\nTo: bob@example.org\r\n\r\nHello Bob.\r\n.leading dot\r\n".utf8)
 
     @Test func aMessageTheServerTakesIsSent() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: ["bob@example.org"], message: message)
         #expect(outcome == .sent(code: 250))
         let received = try server.messages()
@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test func a5xxAnswerIsPermanentWithTheServersWords() async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "^bob@", code: 550)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "^bob@", code: 550)
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: ["bob@example.org"], message: message)
         guard case .permanentFailure(let failure) = outcome else { Issue.record("expected a permanent failure, got \(outcome)"); return }
         #expect(failure.smtpCode == 550)
@@ -33,8 +33,8 @@ import Testing
     }
 
     @Test func a4xxAnswerIsTemporary() async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "bob", code: 451)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "bob", code: 451)
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: ["bob@example.org"], message: message)
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
         #expect(failure.smtpCode == 451)
@@ -43,8 +43,8 @@ import Testing
 
     @Test("An answer after the data counts like one at RCPT", arguments: [(554, false), (452, true)])
     func answersAfterData(code: Int, temporary: Bool) async throws {
-        let server = try SMTPServer()
-        try server.refuse(recipientsMatching: "bob", code: code, afterData: true)
+        let server = try await SMTPServer()
+        try await server.refuse(recipientsMatching: "bob", code: code, afterData: true)
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: ["bob@example.org"], message: message)
         switch outcome {
         case .temporaryFailure(let failure) where temporary, .permanentFailure(let failure) where !temporary:
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func aServerThatIsDownIsTemporaryAndNotTheMessagesFault() async throws {
-        let server = try SMTPServer(stopped: true)
+        let server = try await SMTPServer(stopped: true)
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: ["bob@example.org"], message: message)
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
         #expect(failure.curlCode == CurlCode.couldNotConnect)
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func startTLSAndLogin() async throws {
-        let server = try SMTPServer(login: "statusd:s3cret", starttls: true)
+        let server = try await SMTPServer(login: "statusd:s3cret", starttls: true)
         let sender = SMTPSender(url: server.url, username: "statusd", password: "s3cret", requireTLS: true,
                                 timeout: .seconds(10), caFile: server.caFile)
         let outcome = await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func aWrongPasswordIsTheSessionsFailureNotTheMessages() async throws {
-        let server = try SMTPServer(login: "statusd:s3cret")
+        let server = try await SMTPServer(login: "statusd:s3cret")
         let sender = SMTPSender(url: server.url, username: "statusd", password: "wrong", requireTLS: false, timeout: .seconds(10))
         let outcome = await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message)
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func requiredTLSIsNeverSkipped() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let sender = SMTPSender(url: server.url, username: nil, password: nil, requireTLS: true, timeout: .seconds(10))
         let outcome = await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message)
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
@@ -97,7 +97,7 @@ import Testing
         "bob@example.org>\r\nRCPT TO:<eve@example.org", "bob@example.org\nDATA", "<bob@example.org>", "bob @example.org", "",
     ])
     func envelopeInjection(recipient: String) async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer()
         let outcome = await Fixture.sender(server).send(from: "status@example.com", to: [recipient], message: message)
         guard case .permanentFailure(let failure) = outcome else { Issue.record("expected a refusal, got \(outcome)"); return }
         #expect(failure.message.contains("not a valid envelope address"))
@@ -108,11 +108,11 @@ import Testing
         let silent = try SilentListener()
         let sender = SMTPSender(url: "smtp://127.0.0.1:\(silent.port)", username: nil, password: nil,
                                 requireTLS: false, timeout: .seconds(60))
-        let clock = ContinuousClock()
-        let start = clock.now
         let send = Task { await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message) }
         // Cancel once curl is connected and waiting for a greeting that never comes.
         #expect(try await eventually { silent.acceptIfWaiting() })
+        let clock = ContinuousClock()
+        let start = clock.now
         send.cancel()
         let outcome = await send.value
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }

@@ -3,6 +3,9 @@ import Foundation
 /// A real SMTP server on loopback (`smtp_server.py`, on aiosmtpd) for one test: it keeps every
 /// message it accepts, refuses recipients on demand, and can be stopped and started again on
 /// the same port to play a mail server that is down. It stops when this value is released.
+///
+/// Waiting for the script happens on a thread of its own: Swift concurrency has only as many
+/// threads as cores (two here), and tests blocking them would stall every other test.
 public final class SMTPServer: @unchecked Sendable {
     public let port: Int
     /// The CA that signed the STARTTLS certificate, when STARTTLS is offered.
@@ -10,15 +13,13 @@ public final class SMTPServer: @unchecked Sendable {
     private let folder: URL
     private let process = Process()
     private let input = Pipe()
-    private let output = Pipe()
-    private let lock = NSLock()
-    private var buffered = Data()
+    private let replies: LineReader
 
     /// - Parameters:
     ///   - stopped: choose the port, but do not listen until `start()`.
     ///   - login: "user:password" the server requires.
     ///   - starttls: offer STARTTLS (certificate for 127.0.0.1, signed by `caFile`).
-    public init(stopped: Bool = false, login: String? = nil, starttls: Bool = false) throws {
+    public init(stopped: Bool = false, login: String? = nil, starttls: Bool = false) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("statusd-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_server.py").path
@@ -28,22 +29,24 @@ public final class SMTPServer: @unchecked Sendable {
         if let login { arguments += ["--login", login] }
         if starttls { arguments.append("--starttls") }
         process.arguments = arguments
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("server.log").path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: folder.appendingPathComponent("server.log"))
+        let log = folder.appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
+        let replies = LineReader(output.fileHandleForReading)
         struct Ready: Decodable { let port: Int; let ca_file: String? }
-        var buffer = Data()
         let ready: Ready
         do {
-            ready = try JSONDecoder().decode(Ready.self, from: try Self.readLine(from: output, buffer: &buffer))
+            ready = try JSONDecoder().decode(Ready.self, from: try await onOwnThread { try replies.readLine() })
         } catch {
             throw SupportError("smtp_server.py did not start (needs python3-aiosmtpd): \(error)")
         }
+        self.replies = replies
         port = ready.port
         caFile = ready.ca_file
-        buffered = buffer
     }
 
     deinit {
@@ -56,21 +59,21 @@ public final class SMTPServer: @unchecked Sendable {
     public var url: String { "smtp://127.0.0.1:\(port)" }
 
     /// Listens again on the same port.
-    public func start() throws { try command(["do": "start"]) }
+    public func start() async throws { try await command(["do": "start"]) }
 
     /// Stops listening and drops every session: a mail server that is down.
-    public func stop() throws { try command(["do": "stop"]) }
+    public func stop() async throws { try await command(["do": "stop"]) }
 
     /// Recipients matching `pattern` (a regular expression) get `code`: at RCPT TO, or after
     /// the message's data when `afterData`; `times` times, or always when nil.
-    public func refuse(recipientsMatching pattern: String, code: Int, times: Int? = nil, afterData: Bool = false) throws {
-        var rule: [String: Any] = ["do": "reject", "pattern": pattern, "code": code, "stage": afterData ? "data" : "rcpt"]
+    public func refuse(recipientsMatching pattern: String, code: Int, times: Int? = nil, afterData: Bool = false) async throws {
+        var rule: [String: any Sendable] = ["do": "reject", "pattern": pattern, "code": code, "stage": afterData ? "data" : "rcpt"]
         if let times { rule["times"] = times }
-        try command(rule)
+        try await command(rule)
     }
 
     /// Forgets every refusal rule.
-    public func clearRefusals() throws { try command(["do": "clear"]) }
+    public func clearRefusals() async throws { try await command(["do": "clear"]) }
 
     /// Every message accepted so far, in the order they arrived.
     public func messages() throws -> [ReceivedMail] {
@@ -81,27 +84,54 @@ public final class SMTPServer: @unchecked Sendable {
         }
     }
 
-    private func command(_ object: [String: Any]) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        var line = try JSONSerialization.data(withJSONObject: object)
-        line.append(UInt8(ascii: "\n"))
-        try input.fileHandleForWriting.write(contentsOf: line)
+    private func command(_ object: [String: any Sendable]) async throws {
+        let line = try JSONSerialization.data(withJSONObject: object) + [UInt8(ascii: "\n")]
+        let (input, replies) = (input, replies)
         // The answer comes once the server did it: a stopped server no longer listens.
-        _ = try Self.readLine(from: output, buffer: &buffered)
+        _ = try await onOwnThread {
+            try replies.withLock {
+                try input.fileHandleForWriting.write(contentsOf: line)
+                return try replies.readLine()
+            }
+        }
+    }
+}
+
+/// Reads a pipe line by line, blocking: only ever called on a thread of its own.
+private final class LineReader: @unchecked Sendable {
+    private let handle: FileHandle
+    private var buffer = Data()
+    private let lock = NSLock()
+
+    init(_ handle: FileHandle) {
+        self.handle = handle
     }
 
-    private static func readLine(from pipe: Pipe, buffer: inout Data) throws -> Data {
+    /// One command and its answer at a time.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    func readLine() throws -> Data {
         while true {
             if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[buffer.startIndex..<end]
                 buffer = Data(buffer[buffer.index(after: end)...])
                 return Data(line)
             }
-            let chunk = pipe.fileHandleForReading.availableData
+            let chunk = handle.availableData
             guard !chunk.isEmpty else { throw SupportError("smtp_server.py exited") }
             buffer.append(chunk)
         }
+    }
+}
+
+/// Runs blocking work on a new thread and waits for it without holding a concurrency thread.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
