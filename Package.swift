@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -58,15 +60,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .target(name: "Portal", dependencies: ["StatusModel"], swiftSettings: strictSettings),
+        .target(
+            name: "Portal",
+            dependencies: [
+                "StatusModel", "Notify",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "StatusWeb",
             dependencies: [
-                "StatusModel",
+                "StatusModel", "Portal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages")],
             swiftSettings: strictSettings
@@ -99,6 +111,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: ["Portal", "StatusModel", "Notify", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "ProbesTests",
@@ -124,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
-                "StatusModel", "StatusWeb",
+                "StatusModel", "StatusWeb", "Portal", "Notify",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

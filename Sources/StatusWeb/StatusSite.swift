@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Portal
 import StatusModel
 
 /// Everything the web layer needs, assembled once by the executable.
@@ -14,6 +15,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let pushChecks: [String: String]
     /// The Prometheus text exposition, when the executable set metrics up.
     let metricsText: (@Sendable () async -> String)?
+    /// The customer portal's accounts; nil serves the status pages only.
+    let accounts: AccountService?
     let catalog: MessageCatalog
     let renderer: PageRenderer
     let assets: StaticAssets
@@ -24,8 +27,10 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         store: Store, calendar: DayCalendar, historyDays: Int, baseURL: String,
         logger: Logger, pushChecks: [String: String] = [:],
         metricsText: (@Sendable () async -> String)? = nil,
+        accounts: AccountService? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
+        self.accounts = accounts
         self.pushChecks = pushChecks
         self.metricsText = metricsText
         self.store = store

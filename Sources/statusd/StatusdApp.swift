@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import Notify
+import Portal
 import Probes
 import Prometheus
 import StatusModel
@@ -16,12 +17,22 @@ enum StatusdApp {
     /// The region the embedded worker of `statusd serve` probes from.
     static let defaultRegion = "default"
 
-    /// Opens the one database of the process, with every module's tables.
+    /// Every module's tables, in one migrator over one database file.
+    static let migrations: [any SQLiteMigrations] = [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()]
+
     static func openDatabase(config: StatusConfig) throws -> SQLiteDatabase {
-        try SQLiteDatabase.open(path: config.databasePath, migrations: [StatusModelMigrations(), NotifyMigrations()])
+        try SQLiteDatabase.open(path: config.databasePath, migrations: migrations)
+    }
+
+    static func accounts(config: StatusConfig, database: SQLiteDatabase) -> AccountService {
+        AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL)
     }
 
     /// Opens the store and makes the stored products match the config.
+    static func openStore(config: StatusConfig, logger: Logger) async throws -> SQLiteStatusStore {
+        try await openStore(config: config, database: try openDatabase(config: config), logger: logger)
+    }
+
     static func openStore(config: StatusConfig, database: SQLiteDatabase, logger: Logger) async throws -> SQLiteStatusStore {
         let store = SQLiteStatusStore(database: database, calendar: config.calendar)
         let now = Date()
@@ -64,7 +75,8 @@ enum StatusdApp {
         let metricsText = bootstrapMetrics(store: store)
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
-                                        baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText)
+                                        baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
+                                        accounts: accounts(config: config, database: database))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)

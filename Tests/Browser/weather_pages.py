@@ -11,7 +11,8 @@ import sys
 import traceback
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+
+from headless import chromium
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -24,12 +25,7 @@ def check(function):
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1400,900", "--lang=fr-FR"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return chromium(window="1400,900", language="fr-FR")
 
 
 def texts(elements):

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CurlMultiTests {
     @Test func manyTransfersAtOnceAllComplete() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let curl = CurlMulti()
         let url = servers.url("http", "/json")
         let codes = await withTaskGroup(of: Int.self) { group in
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func bodyTimingsAndPostBody() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let curl = CurlMulti()
         let response = await curl.perform(CurlRequest(url: servers.url("http", "/json")))
         #expect(response.succeeded)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func cancellingATransferStopsItAtOnce() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let curl = CurlMulti()
         var request = CurlRequest(url: servers.url("hang"))
         request.timeout = .seconds(30)

@@ -1,5 +1,6 @@
 import Foundation
 import StatusModel
+import TestSupport
 import Testing
 
 /// The grid and a product page in headless Chromium (Debian's chromium and chromium-driver,
@@ -84,11 +85,11 @@ import Testing
         let expectationsPath = workspace.folder.appendingPathComponent("expectations.json")
         try JSONSerialization.data(withJSONObject: expectations).write(to: expectationsPath)
 
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
-        let browser = try Self.runBrowserChecks(baseURL: server.baseURL, expectations: expectationsPath.path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let browser = try await Self.runBrowserChecks(baseURL: server.baseURL, expectations: expectationsPath.path)
         #expect(browser.status == 0, "browser checks failed:\n\(browser.output)")
         #expect(browser.output.contains("9 passed, 0 failed"), "\(browser.output)")
-        _ = try server.stop()
+        _ = try await server.stopped()
     }
 
     static func longDate(_ day: LocalDay, _ calendar: DayCalendar, _ locale: String, _ format: String) -> String {
@@ -99,14 +100,23 @@ import Testing
         return formatter.string(from: calendar.interval(of: day).start.addingTimeInterval(12 * 3600))
     }
 
-    static func runBrowserChecks(baseURL: String, expectations: String) throws -> (status: Int32, output: String) {
-        let script = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/weather_pages.py").path
+    static func runBrowserChecks(baseURL: String, expectations: String) async throws -> (status: Int32, output: String) {
+        try await runScript("Tests/Browser/weather_pages.py", [baseURL, expectations])
+    }
+
+    /// Runs a browser script of Tests/Browser with Debian's python3 and selenium.
+    static func runScript(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await offloaded { try runScriptBlocking(path, arguments) }
+    }
+
+    private static func runScriptBlocking(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let script = StatusdBinary.repositoryRoot.appendingPathComponent(path).path
         for tool in ["/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
             return (127, "\(tool) is missing: run scripts/test, which installs chromium, chromium-driver and python3-selenium")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, baseURL, expectations]
+        process.arguments = [script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

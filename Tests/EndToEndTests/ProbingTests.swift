@@ -31,42 +31,42 @@ import Testing
     }
 
     @Test func targetThatStopsAnsweringShowsAsOutageOnThePagesAndComesBack() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let workspace = try Workspace(config: Self.config(target: servers.url("http")))
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
         let today = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!).day(containing: Date()).description
         func page(_ path: String) async throws -> String { try await httpGet(server.baseURL + path + "?lang=fr").body }
 
         #expect(try await eventually { try await page("/").contains("data-state=\"ok\" data-date=\"\(today)\"") })
         #expect(try await page("/products/loop").contains("Aucun système ne signale de problème"))
 
-        try servers.setMode("fail")
+        try await servers.switchTo("fail")
         #expect(try await eventually { try await page("/products/loop").contains("data-condition=\"outage\"") })
         #expect(try await page("/products/loop").contains("Incident en cours"))
         #expect(try await page("/").contains("data-state=\"incident\" data-date=\"\(today)\""))
 
-        try servers.setMode("ok")
+        try await servers.switchTo("ok")
         #expect(try await eventually { try await page("/products/loop").contains("data-condition=\"operational\"") })
         // Today keeps the trace of the outage.
         #expect(try await page("/").contains("data-state=\"incident\" data-date=\"\(today)\""))
-        _ = try server.stop()
+        _ = try await server.stopped()
     }
 
     @Test func killMinus9WhileProbingLosesNoWrittenResult() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let workspace = try Workspace(config: Self.config(target: servers.url("http"), checks: 30, interval: "100ms"))
         let stderr = workspace.folder.appendingPathComponent("stderr.log").path
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: stderr)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: stderr)
         let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
         let reader = SQLiteStatusStore(database: try SQLiteDatabase.open(path: workspace.databasePath, migrations: [StatusModelMigrations()]),
                                        calendar: calendar)
         #expect(try await eventually { try await reader.resultCount() >= 300 })
         let writtenBeforeKill = try await reader.resultCount()
-        _ = try server.stop(signal: SIGKILL)
+        _ = try await server.stopped(signal: SIGKILL)
 
-        let restarted = try RunningServer(configPath: workspace.configPath, stderrPath: stderr)
+        let restarted = try await RunningServer.start(configPath: workspace.configPath, stderrPath: stderr)
         #expect(try await httpGet(restarted.baseURL + "/healthz").status == 200)
-        _ = try restarted.stop()
+        _ = try await restarted.stopped()
         let reopened = try SQLiteDatabase.open(path: workspace.databasePath, migrations: [StatusModelMigrations()])
         #expect(try await reopened.integrityCheck() == "ok")
         let store = SQLiteStatusStore(database: reopened, calendar: calendar)
@@ -86,33 +86,33 @@ import Testing
                     grace: 1s
                     fail_after: 1
             """)
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
         #expect(try await httpPost(server.baseURL + "/api/v1/push/abcdefghijklmnop1234").status == 200)
         let unknown = try await httpPost(server.baseURL + "/api/v1/push/nope")
         #expect(unknown.status == 404)
         #expect(unknown.body.contains("\"error\""))
         // Silence past interval + grace: the product goes down.
         #expect(try await eventually { try await httpGet(server.baseURL + "/products/batch").body.contains("data-condition=\"outage\"") })
-        _ = try server.stop()
+        _ = try await server.stopped()
     }
 
     @Test func metricsAreExposedForPrometheus() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let workspace = try Workspace(config: Self.config(target: servers.url("http")))
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
         #expect(try await eventually { try await httpGet(server.baseURL + "/metrics").body.contains("statusd_checks_total{product=\"loop\",outcome=\"up\"}") })
         let text = try await httpGet(server.baseURL + "/metrics").body
         #expect(text.contains("statusd_check_duration_seconds_bucket"))
         #expect(text.contains("statusd_scheduler_lag_seconds"))
         #expect(text.contains("statusd_product_condition{product=\"loop\"} 0"))
-        _ = try server.stop()
+        _ = try await server.stopped()
     }
 }
 
 /// Workers of other regions, each its own `statusd probe` process, sharing the server's database.
 @Suite struct RegionWorkerTests {
     @Test func twoRegionWorkersAgreeOnAnOutage() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let workspace = try Workspace(config: """
             database: $DATABASE
             products:
@@ -126,7 +126,7 @@ import Testing
                     regions: [eu, us]
                     quorum: 2
             """)
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
         let eu = try StatusdBinary.launch(["probe", "--region", "eu", "--config", workspace.configPath])
         defer { eu.terminate() }
         // One region of two sees it down: below the quorum, degraded.
@@ -136,9 +136,9 @@ import Testing
         #expect(try await eventually { try await httpGet(server.baseURL + "/products/loop").body.contains("data-condition=\"outage\"") })
         for worker in [eu, us] {
             kill(worker.processIdentifier, SIGTERM)
-            worker.waitUntilExit()
+            try await offloaded { worker.waitUntilExit() }
             #expect(worker.terminationStatus == 0)
         }
-        _ = try server.stop()
+        _ = try await server.stopped()
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import StatusModel
+import TestSupport
 import Testing
 
 /// The `statusd` binary built next to the tests, run as a child process.
@@ -15,6 +16,11 @@ struct StatusdBinary {
 
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// `run` on a thread of its own, so the test's thread is not blocked while statusd works.
+    static func runAsync(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offloaded { try run(arguments, environment: environment) }
     }
 
     /// Starts statusd in the background, its output discarded.
@@ -68,12 +74,11 @@ final class RunningServer: @unchecked Sendable {
     private(set) var baseURL = ""
     private(set) var stderrPath: String
 
-    init(configPath: String, stderrPath: String, environment: [String: String] = [:]) throws {
+    init(configPath: String, stderrPath: String, environment: [String: String] = ["STATUSD_LISTEN": "127.0.0.1:0"]) throws {
         self.stderrPath = stderrPath
         process.executableURL = StatusdBinary.url
         process.arguments = ["serve", "--config", configPath]
-        process.environment = ProcessInfo.processInfo.environment
-            .merging(["STATUSD_LISTEN": "127.0.0.1:0"]) { $1 }.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
@@ -118,6 +123,16 @@ final class RunningServer: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Starts statusd serve and waits, on a thread of its own, until it says where it listens.
+    static func start(configPath: String, stderrPath: String, environment: [String: String] = ["STATUSD_LISTEN": "127.0.0.1:0"]) async throws -> RunningServer {
+        try await offloaded { try RunningServer(configPath: configPath, stderrPath: stderrPath, environment: environment) }
+    }
+
+    /// `stop` without blocking the caller's thread.
+    func stopped(signal: Int32 = SIGTERM, limit: TimeInterval = 10) async throws -> TimeInterval {
+        try await offloaded { try self.stop(signal: signal, limit: limit) }
     }
 
     struct ServerError: Error, CustomStringConvertible {

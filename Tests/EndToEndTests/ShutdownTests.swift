@@ -15,7 +15,7 @@ import Testing
 
     @Test func sigtermStopsTheServerQuicklyAndLosesNoResult() async throws {
         let workspace = try Workspace(config: Self.config)
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
         #expect(try await httpGet(server.baseURL + "/").status == 200)
 
         // Another writer of the same file, as a probe worker in its own process would be.
@@ -28,7 +28,7 @@ import Testing
         try await store.record(results)
         #expect(try await httpGet(server.baseURL + "/products/loop").status == 200)
 
-        let took = try server.stop(signal: SIGTERM, limit: 10)
+        let took = try await server.stopped(signal: SIGTERM, limit: 10)
         #expect(server.process.terminationReason == .exit)
         #expect(server.process.terminationStatus == 0)
         #expect(took < 10)
@@ -42,8 +42,8 @@ import Testing
 
     @Test func sigintStopsTheServerToo() async throws {
         let workspace = try Workspace(config: Self.config)
-        let server = try RunningServer(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
-        _ = try server.stop(signal: SIGINT, limit: 10)
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path)
+        _ = try await server.stopped(signal: SIGINT, limit: 10)
         #expect(server.process.terminationStatus == 0)
     }
 }

@@ -8,7 +8,6 @@ import Testing
 /// Each check kind against real servers on loopback, faults included: every one ends within
 /// its timeout with a reason a person understands.
 @Suite(.serialized) struct CheckRunnerTests {
-    static let servers = Result { try FaultServers() }
     let curl = CurlMulti()
 
     func runner() throws -> (CheckRunner, SQLiteStatusStore) {
@@ -34,7 +33,7 @@ import Testing
     }
 
     @Test func healthyHTTPTargetIsUpWithTimings() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, _, _) = try await run(check(.http, servers.url("http")))
         #expect(result.outcome == .up)
         #expect((result.durationMilliseconds ?? 0) > 0)
@@ -45,14 +44,14 @@ import Testing
         ("/maintenance", ""),
     ])
     func statusAndBodyAssertions(path: String, reason: String) async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, said, _) = try await run(check(.http, servers.url("http", path)))
         #expect(said == reason)
         #expect(result.outcome == (reason.isEmpty ? .up : .down))
     }
 
     @Test func bodyContainsNotContainsAndJSONPath() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let missing = try await run(check(.http, servers.url("http", "/maintenance")) { $0.http.bodyContains = "bienvenue" })
         #expect(missing.reason == "la réponse ne contient pas « bienvenue »")
         let forbidden = try await run(check(.http, servers.url("http", "/maintenance")) { $0.http.bodyNotContains = "maintenance" })
@@ -64,7 +63,7 @@ import Testing
     }
 
     @Test func slowAnswerIsDegraded() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, _) = try await run(check(.http, servers.url("http", "/slow?ms=300")) { $0.degradedAbove = .milliseconds(100) })
         #expect(result.outcome == .degraded)
         #expect(reason.hasPrefix("réponse en "))
@@ -72,7 +71,7 @@ import Testing
     }
 
     @Test func targetThatNeverAnswersTimesOutWithinItsTimeout() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, seconds) = try await run(check(.http, servers.url("hang"), timeout: .seconds(1)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 1 s")
@@ -80,7 +79,7 @@ import Testing
     }
 
     @Test func targetSendingAByteASecondTimesOut() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, seconds) = try await run(check(.http, servers.url("trickle"), timeout: .seconds(2)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 2 s")
@@ -88,14 +87,14 @@ import Testing
     }
 
     @Test func resetConnectionIsSaid() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, _) = try await run(check(.http, servers.url("reset")))
         #expect(result.outcome == .down)
         #expect(reason == "connexion interrompue par le serveur")
     }
 
     @Test func refusedConnection() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, _) = try await run(check(.http, servers.url("refused")))
         #expect(result.outcome == .down)
         #expect(reason == "connexion refusée")
@@ -105,7 +104,7 @@ import Testing
 
     @Test(arguments: [("/redirect-gopher", "gopher"), ("/redirect-file", "file")])
     func redirectToARefusedSchemeIsDown(path: String, scheme: String) async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, reason, _) = try await run(check(.http, servers.url("http", path)))
         #expect(result.outcome == .down)
         #expect(reason == "redirection vers un protocole refusé (\(scheme))")
@@ -128,13 +127,13 @@ import Testing
     }
 
     @Test func tcpPortAcceptingIsUp() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let (result, _, _) = try await run(check(.tcp, "127.0.0.1:\(servers.port("hang"))"))
         #expect(result.outcome == .up)
     }
 
     @Test func tlsCertificates() async throws {
-        let servers = try Self.servers.get()
+        let servers = try await FaultServers.shared()
         let expired = try await run(check(.tls, "127.0.0.1:\(servers.port("expired"))") { $0.caFile = servers.caFile })
         #expect(expired.result.outcome == .down)
         #expect(expired.reason == "certificat expiré")

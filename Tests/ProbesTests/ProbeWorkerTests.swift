@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func targetThatStopsAnsweringTurnsToOutageAfterConfirmationAndBackAfterRecovery() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let (store, folder) = try store()
         defer { try? FileManager.default.removeItem(at: folder) }
         let worker = try await start(store, [check(servers.url("http"))])
@@ -47,7 +47,7 @@ import Testing
         #expect(try await eventually { try await store.resultCount() >= 3 })
         #expect(try await condition(store) == .operational)
 
-        try servers.setMode("fail")
+        try await servers.switchTo("fail")
         #expect(try await eventually { try await condition(store) == .outage })
         let today = calendar.day(containing: Date())
         #expect(try await store.dayStates(days: [today], now: Date())["loop"] == [.incident])
@@ -56,7 +56,7 @@ import Testing
         let failures = try await store.results(checkID: "loop/home", since: .distantPast).filter { $0.outcome == .down }
         #expect(failures.first?.reason.map { ProbeFailure(code: $0).sentence("fr") } == "statut 503, attendu 200-299")
 
-        try servers.setMode("ok")
+        try await servers.switchTo("ok")
         #expect(try await eventually { try await condition(store) == .operational })
         let episodes = try await store.episodes(productSlug: "loop", overlapping: DateInterval(start: .distantPast, end: .distantFuture))
         #expect(episodes.count == 1)
@@ -66,13 +66,13 @@ import Testing
     }
 
     @Test func aSingleFailureOpensNoEpisode() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let (store, folder) = try store()
         defer { try? FileManager.default.removeItem(at: folder) }
         let worker = try await start(store, [check(servers.url("http"))])
         defer { worker.cancel() }
         #expect(try await eventually { try await store.resultCount() >= 2 })
-        try servers.setMode("fail-once")
+        try await servers.switchTo("fail-once")
         #expect(try await eventually { try await store.results(checkID: "loop/home", since: .distantPast).contains { $0.outcome == .down } })
         let countAfterFailure = try await store.resultCount()
         #expect(try await eventually { try await store.resultCount() >= countAfterFailure + 5 })
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func downInFewerRegionsThanTheQuorumIsDegraded() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let (store, folder) = try store()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Region "a" probes a refused port, region "b" the healthy server: one region of two down.
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func stoppingWritesEveryResult() async throws {
-        let servers = try FaultServers()
+        let servers = try await FaultServers.start()
         let (store, folder) = try store()
         defer { try? FileManager.default.removeItem(at: folder) }
         let checks = (0..<20).map { index -> Check in

@@ -75,3 +75,42 @@ public func eventually(within limit: Duration = .seconds(30), _ condition: () as
     }
     return try await condition()
 }
+
+/// Runs blocking work (reading a child's pipe, waiting for a process) on a thread of its own:
+/// blocking the few threads of Swift's cooperative pool would stall every other test.
+public func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+extension FaultServers {
+    /// Starts the servers without blocking the caller's thread.
+    public static func start() async throws -> FaultServers {
+        try await offloaded { try FaultServers() }
+    }
+
+    /// `setMode` without blocking the caller's thread.
+    public func switchTo(_ mode: String) async throws {
+        try await offloaded { try self.setMode(mode) }
+    }
+}
+
+extension FaultServers {
+    /// One set of servers for a whole suite that only reads from them.
+    public static func shared() async throws -> FaultServers {
+        try await SharedServers.instance.get()
+    }
+}
+
+private actor SharedServers {
+    static let instance = SharedServers()
+    private var servers: FaultServers?
+
+    func get() async throws -> FaultServers {
+        if let servers { return servers }
+        let started = try await FaultServers.start()
+        servers = started
+        return started
+    }
+}

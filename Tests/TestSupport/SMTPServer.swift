@@ -40,7 +40,7 @@ public final class SMTPServer: @unchecked Sendable {
         struct Ready: Decodable { let port: Int; let ca_file: String? }
         let ready: Ready
         do {
-            ready = try JSONDecoder().decode(Ready.self, from: try await onOwnThread { try replies.readLine() })
+            ready = try JSONDecoder().decode(Ready.self, from: try await offloaded { try replies.readLine() })
         } catch {
             throw SupportError("smtp_server.py did not start (needs python3-aiosmtpd): \(error)")
         }
@@ -88,7 +88,7 @@ public final class SMTPServer: @unchecked Sendable {
         let line = try JSONSerialization.data(withJSONObject: object) + [UInt8(ascii: "\n")]
         let (input, replies) = (input, replies)
         // The answer comes once the server did it: a stopped server no longer listens.
-        _ = try await onOwnThread {
+        _ = try await offloaded {
             try replies.withLock {
                 try input.fileHandleForWriting.write(contentsOf: line)
                 return try replies.readLine()
@@ -125,13 +125,6 @@ private final class LineReader: @unchecked Sendable {
             guard !chunk.isEmpty else { throw SupportError("smtp_server.py exited") }
             buffer.append(chunk)
         }
-    }
-}
-
-/// Runs blocking work on a new thread and waits for it without holding a concurrency thread.
-func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 

@@ -7,7 +7,7 @@ import StatusModel
 /// Turns errors into pages a person can read, in their language: 404 for what does not exist,
 /// and a logged, plain 500 page for anything unexpected. No error text reaches the page.
 struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = StatusRequestContext
     let site: StatusSite<Store>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -17,8 +17,12 @@ struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return site.json(error.status, #"{"error":{"code":"\#(error.status.code)","message":"\#(error.status.reasonPhrase)"}}"#)
             }
-            guard error.status == .notFound else { throw error }
-            return page(request, status: .notFound, titleKey: "not_found_title", textKey: "not_found_text")
+            switch error.status {
+            case .notFound: return page(request, status: .notFound, titleKey: "not_found_title", textKey: "not_found_text")
+            case .unauthorized: return FormSupport.redirect(to: "/login")
+            case .forbidden: return page(request, status: .forbidden, titleKey: "forbidden_title", textKey: "forbidden_text")
+            default: throw error
+            }
         } catch {
             site.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             if request.uri.path.hasPrefix("/api/") {

@@ -5,7 +5,7 @@ import StatusModel
 
 extension StatusSite {
     /// Heartbeats of push checks, and the Prometheus metrics.
-    func addProbeRoutes(to router: Router<BasicRequestContext>) {
+    func addProbeRoutes(to router: Router<StatusRequestContext>) {
         router.post("/api/v1/push/:token") { _, context in
             try await pushResponse(token: try context.parameters.require("token"))
         }

@@ -6,7 +6,7 @@ import StatusModel
 
 extension StatusSite {
     /// The public pages: the weather grid, product pages, the stylesheet and the health check.
-    func addPublicRoutes(to router: Router<BasicRequestContext>) {
+    func addPublicRoutes(to router: Router<StatusRequestContext>) {
         router.get("/") { request, _ in try await gridResponse(request) }
         router.get("/products/:slug") { request, context in
             try await productResponse(request, slug: try context.parameters.require("slug"))
@@ -15,6 +15,12 @@ extension StatusSite {
             try await responseTimeChart(request, slug: try context.parameters.require("slug"))
         }
         router.get(RouterPath(StaticAssets.stylesheetPath)) { request, _ in stylesheetResponse(request) }
+        router.get(RouterPath(StaticAssets.portalScriptPath)) { request, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return conditional(request, body: assets.portalScript, etag: assets.portalScriptETag, headers: headers)
+        }
         router.get("/healthz") { _, _ in try await healthResponse() }
     }
 
@@ -107,20 +113,24 @@ extension StatusSite {
         headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = key.language.rawValue
         var response = conditional(request, body: entry.body, etag: entry.etag, headers: headers)
-        if let chosen = request.uri.queryParameters.get("lang"), Language(rawValue: chosen.lowercased()) != nil {
-            response.setCookie(Cookie(name: "lang", value: key.language.rawValue, maxAge: 365 * 86_400, path: "/",
-                                      secure: secureCookies, httpOnly: true, sameSite: .lax))
-        }
+        rememberLanguage(request, in: &response)
         return response
     }
 
-    private func conditional(_ request: Request, body: String, etag: String, headers: HTTPFields) -> Response {
+    func conditional(_ request: Request, body: String, etag: String, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.eTag] = etag
         if let tags = request.headers[.ifNoneMatch], tags.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A language chosen with `?lang=` is kept in a cookie for the next pages.
+    func rememberLanguage(_ request: Request, in response: inout Response) {
+        guard let chosen = request.uri.queryParameters.get("lang"), let language = Language(rawValue: chosen.lowercased()) else { return }
+        response.setCookie(Cookie(name: "lang", value: language.rawValue, maxAge: 365 * 86_400, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .lax))
     }
 
     func language(of request: Request) -> Language {

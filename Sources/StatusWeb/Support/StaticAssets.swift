@@ -1,17 +1,27 @@
 import Foundation
 
-/// The stylesheet, read once; its path carries a hash so browsers may cache it for long.
+/// The stylesheet and the portal's script, read once at start.
 struct StaticAssets: Sendable {
     static let stylesheetPath = "/static/style.css"
 
+    static let portalScriptPath = "/static/portal.js"
+
     let stylesheet: String
     let stylesheetETag: String
+    let portalScript: String
+    let portalScriptETag: String
 
     static func bundled() throws -> StaticAssets {
-        guard let url = Bundle.module.url(forResource: "Public/style", withExtension: "css")
-            ?? Bundle.module.url(forResource: "style", withExtension: "css", subdirectory: "Public")
-        else { throw PageRenderer.RenderError(template: "Public/style.css", message: "missing from the bundle") }
-        let css = try String(contentsOf: url, encoding: .utf8)
-        return StaticAssets(stylesheet: css, stylesheetETag: PageCache.etag(for: css))
+        let css = try file("style", "css")
+        let script = try file("portal", "js")
+        return StaticAssets(stylesheet: css, stylesheetETag: PageCache.etag(for: css),
+                            portalScript: script, portalScriptETag: PageCache.etag(for: script))
+    }
+
+    private static func file(_ name: String, _ type: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: "Public/\(name)", withExtension: type)
+            ?? Bundle.module.url(forResource: name, withExtension: type, subdirectory: "Public")
+        else { throw PageRenderer.RenderError(template: "Public/\(name).\(type)", message: "missing from the bundle") }
+        return try String(contentsOf: url, encoding: .utf8)
     }
 }

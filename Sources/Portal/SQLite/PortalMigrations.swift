@@ -1,0 +1,69 @@
+import GRDB
+import StatusModel
+
+/// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures.
+public struct PortalMigrations: SQLiteMigrations {
+    public init() {}
+
+    public func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("portal.v1") { db in
+            try db.create(table: "tenant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("code", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("address", .text).notNull().defaults(to: "")
+            }
+            try db.create(table: "user") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("email", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                t.column("firstName", .text).notNull().defaults(to: "")
+                t.column("lastName", .text).notNull().defaults(to: "")
+                t.column("phone", .text).notNull().defaults(to: "")
+                t.column("language", .text).notNull().defaults(to: "fr")
+                t.column("state", .text).notNull()
+                t.column("staffRole", .text)
+                t.column("passwordHash", .text)
+                t.column("passwordChangedAt", .double)
+                t.column("createdAt", .double).notNull()
+            }
+            try db.create(table: "membership") { t in
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("tenantID", .integer).notNull().references("tenant", onDelete: .cascade).indexed()
+                t.column("role", .text).notNull()
+                t.primaryKey(["userID", "tenantID"])
+            }
+            try db.create(table: "accountToken") { t in
+                t.primaryKey("hash", .text)
+                t.column("purpose", .text).notNull()
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("expiresAt", .double).notNull()
+                t.column("usedAt", .double)
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("idHash", .text)
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("tenantID", .integer).references("tenant", onDelete: .setNull)
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("expiresAt", .double).notNull()
+            }
+            try db.create(table: "loginFailure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull()
+                t.column("at", .double).notNull()
+            }
+            try db.create(index: "loginFailure_byKey", on: "loginFailure", columns: ["key", "at"])
+        }
+        migrator.registerMigration("portal.v2.apiKeys") { db in
+            try db.create(table: "apiKey") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenantID", .integer).notNull().references("tenant", onDelete: .cascade).indexed()
+                t.column("name", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("prefix", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("revokedAt", .double)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Notify
+
+/// What the account rules need from storage. Every write that causes a mail takes the mail
+/// with it, so the store writes both in one transaction.
+public protocol AccountStore: Sendable {
+    func createTenant(_ tenant: Tenant) async throws -> Tenant
+    func tenant(code: String) async throws -> Tenant?
+    func tenant(id: Int64) async throws -> Tenant?
+    /// The tenants a user belongs to, with their role in each, by name.
+    func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)]
+    /// A tenant's users with their role, by email.
+    func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)]
+
+    /// Changes a member's role or removes them; the store refuses (returns false) when it would
+    /// leave the tenant without an administrator, checking in the same transaction.
+    func setRole(userID: Int64, tenantID: Int64, role: Membership.Role) async throws -> Bool
+    func removeMember(userID: Int64, tenantID: Int64) async throws -> Bool
+    /// Points a session at another tenant of its user.
+    func setSessionTenant(idHash: String, tenantID: Int64) async throws
+
+    func user(id: Int64) async throws -> User?
+    func user(email: String) async throws -> User?
+    func passwordHash(userID: Int64) async throws -> String?
+
+    /// Creates a pending account (a member of `tenantID` with `role` when given), its activation
+    /// token and the activation mail. Nil when the address already has an account.
+    func createInvitedUser(_ user: User, tenantID: Int64?, role: Membership.Role, tokenHash: String,
+                           tokenExpiresAt: Date, mail: Mail, now: Date) async throws -> User?
+    /// Replaces the user's open tokens of `purpose` by a new one and queues its mail.
+    func issueToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date, mail: Mail, now: Date) async throws
+    /// The user of a token that is unused and not expired at `now`.
+    func tokenUser(tokenHash: String, purpose: TokenPurpose, now: Date) async throws -> User?
+    /// Marks the token used and applies `update` to its user in one transaction; false when the
+    /// token was already used or expired (two clicks, two tabs).
+    func consumeToken(tokenHash: String, purpose: TokenPurpose, now: Date, update: User, passwordHash: String) async throws -> Bool
+
+    func setPassword(userID: Int64, passwordHash: String, at: Date) async throws
+
+    func createSession(idHash: String, _ session: Session) async throws
+    func session(idHash: String, now: Date) async throws -> Session?
+    func deleteSession(idHash: String) async throws
+    /// Ends every session of a user but `except` (after a password reset, all of them).
+    func deleteSessions(userID: Int64, except idHash: String?) async throws
+
+    func createAPIKey(tenantID: Int64, name: String, hash: String, prefix: String, at: Date) async throws -> APIKey
+    func apiKeys(tenantID: Int64) async throws -> [APIKey]
+    /// Revokes a key of `tenantID`; false when that tenant has no such key.
+    func revokeAPIKey(id: Int64, tenantID: Int64, at: Date) async throws -> Bool
+    /// The live key with this hash.
+    func apiKey(hash: String) async throws -> APIKey?
+
+    func recordLoginFailure(keys: [String], at: Date) async throws
+    func loginFailures(key: String, since: Date) async throws -> Int
+}

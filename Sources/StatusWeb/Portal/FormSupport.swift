@@ -1,0 +1,47 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Portal
+
+/// Reading forms, the session cookie and the CSRF checks of the portal's pages.
+enum FormSupport {
+    static let sessionCookie = "sid"
+    static let csrfCookie = "csrf"
+    static let maxFormBytes = 64 * 1024
+
+    /// The fields of an url-encoded form body; repeated names keep the last value.
+    static func fields(_ request: Request, context: StatusRequestContext) async throws -> [String: String] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxFormBytes)
+        let body = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(String(parts[0]))
+            fields[name] = parts.count > 1 ? decode(String(parts[1])) : ""
+        }
+        return fields
+    }
+
+    private static func decode(_ text: String) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+    }
+
+    /// Compares two secrets in time independent of where they differ.
+    static func same(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8), b = Array(rhs.utf8)
+        guard a.count == b.count, !a.isEmpty else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func cookie(_ name: String, _ value: String, secure: Bool, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static func redirect(to location: String) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        headers[.cacheControl] = "no-store"
+        return Response(status: .seeOther, headers: headers)
+    }
+}

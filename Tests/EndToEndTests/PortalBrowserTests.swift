@@ -1,0 +1,35 @@
+import Foundation
+import StatusModel
+import Testing
+
+/// The portal walked in headless Chromium, from the first administrator's activation to a reset password.
+@Suite struct PortalBrowserTests {
+    @Test func adminInvitesAUserWhoActivatesLogsInAndResetsThePassword() async throws {
+        let workspace = try Workspace(config: "database: $DATABASE\nbase_url: http://127.0.0.1:1\n")
+        // The base URL must be the server's own for links in mails to work: set it once the port is known.
+        let probe = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("probe.log").path)
+        let port = try #require(probe.baseURL.split(separator: ":").last)
+        _ = try await probe.stopped()
+        try "database: \(workspace.databasePath)\nlisten: 127.0.0.1:\(port)\nbase_url: http://127.0.0.1:\(port)\n"
+            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+
+        let created = try await StatusdBinary.runAsync(["tenant", "create", "--config", workspace.configPath, "--code", "90266482",
+                                             "--name", "Client Exemple", "--admin", "admin@client.fr"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let adminLink = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        #expect(adminLink.hasPrefix("http://127.0.0.1:\(port)/activate/"))
+
+        let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
+                                       environment: ["STATUSD_LISTEN": "127.0.0.1:\(port)"])
+        // Until SMTP delivery lands, the mailbox the walk reads is the outbox itself.
+        let mailbox = workspace.folder.appendingPathComponent("mailbox.sh").path
+        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/outbox_mail.py").path
+        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(workspace.databasePath) \"$1\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailbox)
+
+        let walk = try await BrowserTests.runScript("Tests/Browser/portal_walk.py", [server.baseURL, mailbox, adminLink])
+        #expect(walk.status == 0, "portal walk failed:\n\(walk.output)")
+        #expect(walk.output.contains("3 passed, 0 failed"), "\(walk.output)")
+        _ = try await server.stopped()
+    }
+}

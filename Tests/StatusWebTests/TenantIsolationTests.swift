@@ -1,0 +1,226 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Notify
+import Portal
+import StatusModel
+import StatusWeb
+import Testing
+
+/// Every route on a tenant's objects, asked by another tenant's administrator, by a member,
+/// by nobody, or without the form's token: 404, 403 or the login page, and nothing changes.
+@Suite struct TenantIsolationTests {
+    struct World {
+        let site: StatusSite<SQLiteStatusStore>
+        let accounts: AccountService
+        let store: SQLiteAccountStore
+        let tenantA: Tenant, tenantB: Tenant
+        let adminA: (user: User, session: String, csrf: String)
+        let memberA: (user: User, session: String, csrf: String)
+        let memberB: User
+        let adminB: User
+
+        init() async throws {
+            let database = try SQLiteDatabase.inMemory(migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
+            let store = SQLiteAccountStore(database: database)
+            let accounts = AccountService(store: store, baseURL: "http://status.test", bcryptCost: 4)
+            self.store = store
+            self.accounts = accounts
+            let tenantA = try await store.createTenant(Tenant(code: "1000", name: "A"))
+            let tenantB = try await store.createTenant(Tenant(code: "2000", name: "B"))
+            self.tenantA = tenantA
+            self.tenantB = tenantB
+            func activeUser(_ email: String, _ tenant: Tenant, _ role: Membership.Role) async throws -> User {
+                _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: "fr")
+                let user = try #require(try await store.user(email: email))
+                let token = Secrets.token()
+                try await store.issueToken(userID: user.id, purpose: .activation, tokenHash: Secrets.hash(token), expiresAt: Date().addingTimeInterval(3600),
+                                           mail: Mail(to: email, subject: "s", text: "t", language: "fr"), now: Date())
+                return try await accounts.activate(token: token, form: .init(firstName: "F", lastName: "L", phone: "1", password: "Secret#2026", confirmation: "Secret#2026"))
+            }
+            func login(_ user: User) async throws -> (user: User, session: String, csrf: String) {
+                guard case .success(let id, _, _) = try await accounts.login(email: user.email, password: "Secret#2026", clientAddress: "t") else {
+                    throw SupportError("login failed")
+                }
+                return (user, id, try #require(try await accounts.session(id: id)).session.csrfToken)
+            }
+            let a = try await activeUser("admin@a.fr", tenantA, .admin)
+            let m = try await activeUser("member@a.fr", tenantA, .member)
+            adminB = try await activeUser("admin@b.fr", tenantB, .admin)
+            memberB = try await activeUser("member@b.fr", tenantB, .member)
+            adminA = try await login(a)
+            memberA = try await login(m)
+            let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
+            site = try await StatusSite(store: SQLiteStatusStore(database: database, calendar: calendar), calendar: calendar, historyDays: 25,
+                                        baseURL: "http://status.test", logger: Logger(label: "test"), accounts: accounts)
+        }
+
+        func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+            try await Application(router: buildRouter(site: site)).test(.router, body)
+        }
+
+        func membersOfB() async throws -> [String] {
+            try await accounts.members(tenantID: tenantB.id).map { "\($0.user.email):\($0.role.rawValue)" }
+        }
+    }
+
+    static func form(_ session: String, _ body: String) -> (HTTPFields, ByteBuffer) {
+        var headers = HTTPFields()
+        headers[.cookie] = "sid=\(session)"
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return (headers, ByteBuffer(string: body))
+    }
+
+    @Test(arguments: ["remove", "resend", "role"])
+    func anotherTenantsAdminGets404AndNothingChanges(action: String) async throws {
+        let world = try await World()
+        let before = try await world.membersOfB()
+        let (headers, body) = Self.form(world.adminA.session, "csrf=\(world.adminA.csrf)&role=admin")
+        try await world.test { client in
+            try await client.execute(uri: "/admin/users/\(world.memberB.id)/\(action)", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(try await world.membersOfB() == before)
+    }
+
+    @Test func theAdminActsOnItsOwnTenantsUsers() async throws {
+        let world = try await World()
+        let (headers, body) = Self.form(world.adminA.session, "csrf=\(world.adminA.csrf)&role=admin")
+        try await world.test { client in
+            try await client.execute(uri: "/admin/users/\(world.memberA.user.id)/role", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await world.accounts.members(tenantID: world.tenantA.id).first { $0.user.id == world.memberA.user.id }?.role == .admin)
+    }
+
+    @Test func aTenantKeepsItsLastAdministrator() async throws {
+        let world = try await World()
+        let (headers, body) = Self.form(world.adminA.session, "csrf=\(world.adminA.csrf)&role=member")
+        try await world.test { client in
+            try await client.execute(uri: "/admin/users/\(world.adminA.user.id)/role", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .conflict)
+                #expect(String(buffer: response.body).contains("garde au moins un administrateur"))
+            }
+        }
+        #expect(try await world.accounts.members(tenantID: world.tenantA.id).first { $0.user.id == world.adminA.user.id }?.role == .admin)
+    }
+
+    @Test(arguments: [("/admin/users", HTTPRequest.Method.get), ("/admin/users/invite", .post), ("/admin/users/1/remove", .post)])
+    func aMemberGets403OnAdminPages(uri: String, method: HTTPRequest.Method) async throws {
+        let world = try await World()
+        let before = try await world.accounts.members(tenantID: world.tenantA.id).count
+        let (headers, body) = Self.form(world.memberA.session, "csrf=\(world.memberA.csrf)&emails=new@a.fr")
+        try await world.test { client in
+            try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+        #expect(try await world.accounts.members(tenantID: world.tenantA.id).count == before)
+    }
+
+    @Test func nobodyLoggedInIsSentToTheLoginPage() async throws {
+        let world = try await World()
+        try await world.test { client in
+            try await client.execute(uri: "/admin/users", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/login")
+            }
+        }
+    }
+
+    @Test func aFormWithoutItsTokenChangesNothing() async throws {
+        let world = try await World()
+        let (headers, body) = Self.form(world.adminA.session, "emails=intruder@a.fr")
+        try await world.test { client in
+            try await client.execute(uri: "/admin/users/invite", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+        #expect(try await world.store.user(email: "intruder@a.fr") == nil)
+    }
+
+    @Test func switchingToAnotherUsersTenantIs404() async throws {
+        let world = try await World()
+        let (headers, body) = Self.form(world.adminA.session, "csrf=\(world.adminA.csrf)&tenant=\(world.tenantB.id)")
+        try await world.test { client in
+            try await client.execute(uri: "/account/tenant", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(try await world.accounts.session(id: world.adminA.session)?.session.tenantID == world.tenantA.id)
+    }
+
+    @Test func sessionCookieIsHttpOnlyLaxAndNewAtEachLogin() async throws {
+        let world = try await World()
+        try await world.test { client in
+            let csrfCookie = try await client.execute(uri: "/login", method: .get) { response in
+                try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            }
+            let token = String(csrfCookie.dropFirst("csrf=".count))
+            var headers = HTTPFields()
+            headers[.cookie] = csrfCookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            var first = ""
+            for _ in 0..<2 {
+                try await client.execute(uri: "/login/password", method: .post, headers: headers,
+                                         body: ByteBuffer(string: "csrf=\(token)&email=admin%40a.fr&password=Secret%232026")) { response in
+                    #expect(response.status == .seeOther)
+                    let cookie = try #require(response.headers[.setCookie])
+                    #expect(cookie.hasPrefix("sid="))
+                    #expect(cookie.contains("HttpOnly"))
+                    #expect(cookie.lowercased().contains("samesite=lax"))
+                    #expect(cookie != first, "a new session id at each login")
+                    first = cookie
+                }
+            }
+        }
+    }
+}
+
+struct SupportError: Error { let message: String; init(_ message: String) { self.message = message } }
+
+@Suite struct APIKeyTests {
+    @Test func aKeyIsShownOnceStoredHashedWorksAsBearerUntilRevoked() async throws {
+        let world = try await TenantIsolationTests.World()
+        let created = try await world.accounts.createAPIKey(tenantID: world.tenantA.id, name: "Supervision")
+        let secret = created.secret
+        let keyID = created.key.id
+        try await world.test { client in
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(secret)"
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"code\":\"1000\""))
+            }
+            try await client.execute(uri: "/api/v1/tenant", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.contentType] == "application/json")
+            }
+            // B's admin cannot revoke A's key by its number.
+            let other = try await world.accounts.members(tenantID: world.tenantB.id).first { $0.role == .admin }!.user
+            guard case .success(let otherSession, _, _) = try await world.accounts.login(email: other.email, password: "Secret#2026", clientAddress: "t") else {
+                Issue.record("login failed"); return
+            }
+            let csrf = try #require(try await world.accounts.session(id: otherSession)).session.csrfToken
+            let (formHeaders, body) = TenantIsolationTests.form(otherSession, "csrf=\(csrf)")
+            try await client.execute(uri: "/admin/api-keys/\(keyID)/revoke", method: .post, headers: formHeaders, body: body) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .ok, "still valid")
+            }
+            try await world.accounts.revokeAPIKey(id: keyID, tenantID: world.tenantA.id)
+            try await client.execute(uri: "/api/v1/tenant", method: .get, headers: headers) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+        let stored = try await world.store.apiKeys(tenantID: world.tenantA.id)
+        #expect(stored.count == 1)
+        #expect(!secret.hasPrefix(stored[0].prefix + "x"))
+        #expect(try await world.store.apiKey(hash: secret) == nil, "the key itself is not what is stored")
+    }
+}
