@@ -51,7 +51,13 @@ let package = Package(
         ),
         .target(
             name: "Notify",
-            dependencies: ["StatusModel", "Curl", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "StatusModel", "Curl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -116,8 +122,22 @@ let package = Package(
             dependencies: ["Probes", "Curl", "StatusModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers).
-        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py"], swiftSettings: strictSettings),
+        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP).
+        .target(
+            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py"],
+            swiftSettings: strictSettings
+        ),
+        // Mail composition, the outbox, and delivery against a real SMTP server on loopback.
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: [
+                "Notify", "Curl", "StatusModel", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
@@ -129,7 +149,7 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel", "TestSupport"],
+            dependencies: ["statusd", "StatusModel", "Notify", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

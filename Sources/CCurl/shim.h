@@ -32,6 +32,27 @@ static inline CURLcode ccurl_setopt_data_callback(CURL *handle, CURLoption optio
     return curl_easy_setopt(handle, option, callback);
 }
 
+typedef int (*ccurl_progress_callback)(void *context, curl_off_t downloadTotal, curl_off_t downloaded,
+                                       curl_off_t uploadTotal, curl_off_t uploaded);
+
+// CURLOPT_XFERINFOFUNCTION: returning non-zero aborts the transfer (how a cancelled task stops it).
+static inline CURLcode ccurl_setopt_progress_callback(CURL *handle, ccurl_progress_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
+// CURLOPT_READFUNCTION: libcurl asks for the next bytes to upload (an SMTP message); 0 ends it.
+static inline CURLcode ccurl_setopt_read_callback(CURL *handle, ccurl_data_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}
+
+typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
+
+// CURLOPT_DEBUGFUNCTION (with CURLOPT_VERBOSE): sees the server's reply lines, so a refused
+// mail can say what the server said.
+static inline CURLcode ccurl_setopt_debug_callback(CURL *handle, ccurl_debug_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+}
+
 static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

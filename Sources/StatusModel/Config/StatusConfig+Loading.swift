@@ -8,6 +8,8 @@ extension StatusConfig {
         public static let listen = "STATUSD_LISTEN"
         public static let database = "STATUSD_DATABASE"
         public static let baseURL = "STATUSD_BASE_URL"
+        public static let smtpURL = "STATUSD_SMTP_URL"
+        public static let smtpFrom = "STATUSD_SMTP_FROM"
     }
 
     /// Reads `file`, applies the environment overrides and validates everything.
@@ -36,7 +38,7 @@ extension StatusConfig {
         var config = StatusConfig(file: file)
         guard let root else { return config }
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
-            "listen", "base_url", "time_zone", "history_days", "database", "retention", "products",
+            "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp",
         ])
         if let node = top["listen"] {
             guard let address = ListenAddress(try node.string()) else { throw node.error("expected host:port, such as 127.0.0.1:8080") }
@@ -56,6 +58,7 @@ extension StatusConfig {
             if let days = retention["history_days"] { config.retention.historyDays = try days.integer(in: 1...36500) }
         }
         if let node = top["products"] { config.products = try products(node) }
+        if let node = top["smtp"] { config.smtp = try SMTPConfigReader.smtp(node) }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")
         }
@@ -77,6 +80,7 @@ extension StatusConfig {
             }
             baseURL = value.hasSuffix("/") ? String(value.dropLast()) : value
         }
+        smtp = try SMTPConfigReader.applyEnvironment(environment, to: smtp)
     }
 
     private static func baseURL(_ text: String, node: ConfigNode) throws(ConfigError) -> String {

@@ -52,6 +52,27 @@ public struct StatusConfig: Sendable {
         }
     }
 
+    /// Where and how mail is sent, by SMTP.
+    public struct SMTP: Sendable, Hashable {
+        /// smtp://host[:port] (STARTTLS when offered) or smtps://host[:port]; may carry user:password.
+        public var url: String
+        /// The sender: "status@example.com" or "Statusd <status@example.com>".
+        public var from: String
+        public var username: String?
+        public var password: String?
+        /// Never send over an unencrypted session (STARTTLS required on smtp://).
+        public var requireTLS = false
+        /// One send's limit, connection included.
+        public var timeout: Duration = .seconds(30)
+        /// A PEM file of certificate authorities to trust instead of the system's.
+        public var caFile: String?
+
+        public init(url: String, from: String) {
+            self.url = url
+            self.from = from
+        }
+    }
+
     public var file: String
     public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
     public var baseURL = "http://127.0.0.1:8080"
@@ -60,6 +81,8 @@ public struct StatusConfig: Sendable {
     public var databasePath = "data/statusd.sqlite"
     public var retention = Retention()
     public var products: [ProductEntry] = []
+    /// Nil when no mail server is configured: mail then waits in the outbox, never lost.
+    public var smtp: SMTP?
 
     public init(file: String) {
         self.file = file

@@ -1,0 +1,29 @@
+import Curl
+import Logging
+import Notify
+import ServiceLifecycle
+import StatusModel
+
+extension StatusdApp {
+    /// The mail delivery service when a mail server is configured; none otherwise, and mail
+    /// waits in the outbox until one is (said once, at start).
+    static func mailDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) async throws -> [any Service] {
+        let outbox = SQLiteOutboxStore(database: database)
+        guard let smtp = config.smtp else {
+            let waiting = try await outbox.countsByState()[.pending] ?? 0
+            logger.notice("no smtp in the config: mail waits in the outbox", metadata: ["waiting": "\(waiting)"])
+            return []
+        }
+        if smtp.username != nil, !smtp.requireTLS, smtp.url.lowercased().hasPrefix("smtp:") {
+            logger.warning("smtp logs in without require_tls: the password may cross the network unencrypted")
+        }
+        let sender = SMTPSender(url: smtp.url, username: smtp.username, password: smtp.password, requireTLS: smtp.requireTLS,
+                                timeout: smtp.timeout, caFile: smtp.caFile)
+        // The config checked the sender already; this only turns it into Notify's type.
+        let composer = try MailComposer(from: smtp.from, baseURL: config.baseURL)
+        var policy = DeliveryPolicy()
+        // A send must end before its lease does, or another statusd process could send it too.
+        policy.lease = max(policy.lease, smtp.timeout * 2)
+        return [DeliveryService(store: outbox, transport: sender, composer: composer, policy: policy, logger: logger)]
+    }
+}
