@@ -5,8 +5,8 @@ resets a forgotten password and logs in with the new one while the old one fails
 
 Run by Tests/EndToEndTests/PortalBrowserTests.swift:
     /usr/bin/python3 portal_walk.py BASE_URL MAILBOX ADMIN_ACTIVATION_LINK
-MAILBOX is a command that prints the body of the last mail sent to an address given as its
-argument (the test points it at the outbox or at the SMTP server on loopback).
+MAILBOX is a command that prints the body of the last mail an address received, waiting until
+it received at least N (its arguments: ADDRESS N); the test points it at the SMTP server on loopback.
 Closes with "N passed, M failed"; exits 1 on any failure.
 """
 import re
@@ -61,8 +61,13 @@ def fill(driver, **fields):
         element.send_keys(value)
 
 
+MAILS_SEEN = {}
+
+
 def link_in_mail(address, path):
-    body = subprocess.run([MAILBOX, address], capture_output=True, text=True, check=True).stdout
+    """The link of the next mail to `address`: each call waits for one more mail than before."""
+    MAILS_SEEN[address] = MAILS_SEEN.get(address, 0) + 1
+    body = subprocess.run([MAILBOX, address, str(MAILS_SEEN[address])], capture_output=True, text=True, check=True).stdout
     found = re.search(re.escape(BASE) + "/" + path + r"/[A-Za-z0-9_-]+", body)
     assert found, f"no {path} link in the mail to {address}: {body[:300]}"
     return found.group(0)

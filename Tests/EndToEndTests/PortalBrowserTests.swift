@@ -1,17 +1,25 @@
 import Foundation
 import StatusModel
+import TestSupport
 import Testing
 
 /// The portal walked in headless Chromium, from the first administrator's activation to a reset password.
 @Suite struct PortalBrowserTests {
     @Test func adminInvitesAUserWhoActivatesLogsInAndResetsThePassword() async throws {
+        let smtp = try await SMTPServer()
         let workspace = try Workspace(config: "database: $DATABASE\nbase_url: http://127.0.0.1:1\n")
         // The base URL must be the server's own for links in mails to work: set it once the port is known.
         let probe = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("probe.log").path)
         let port = try #require(probe.baseURL.split(separator: ":").last)
         _ = try await probe.stopped()
-        try "database: \(workspace.databasePath)\nlisten: 127.0.0.1:\(port)\nbase_url: http://127.0.0.1:\(port)\n"
-            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        try """
+            database: \(workspace.databasePath)
+            listen: 127.0.0.1:\(port)
+            base_url: http://127.0.0.1:\(port)
+            smtp:
+              url: \(smtp.url)
+              from: portail@vendor.fr
+            """.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
 
         let created = try await StatusdBinary.runAsync(["tenant", "create", "--config", workspace.configPath, "--code", "90266482",
                                              "--name", "Client Exemple", "--admin", "admin@client.fr"])
@@ -21,15 +29,21 @@ import Testing
 
         let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
                                        environment: ["STATUSD_LISTEN": "127.0.0.1:\(port)"])
-        // Until SMTP delivery lands, the mailbox the walk reads is the outbox itself.
+        // The walk reads its mail where a person would: as the SMTP server on loopback received it.
         let mailbox = workspace.folder.appendingPathComponent("mailbox.sh").path
-        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/outbox_mail.py").path
-        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(workspace.databasePath) \"$1\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
+        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/smtp_mail.py").path
+        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(smtp.mailFolder) \"$1\" \"$2\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailbox)
 
         let walk = try await BrowserTests.runScript("Tests/Browser/portal_walk.py", [server.baseURL, mailbox, adminLink])
         #expect(walk.status == 0, "portal walk failed:\n\(walk.output)")
         #expect(walk.output.contains("3 passed, 0 failed"), "\(walk.output)")
         _ = try await server.stopped()
+        // Exactly the expected mails, each once, from the configured sender, links on the base URL.
+        let received = try smtp.messages()
+        #expect(received.map { $0.recipients.joined() } == ["admin@client.fr", "claire@client.fr", "claire@client.fr"])
+        #expect(received.allSatisfy { $0.mailFrom == "portail@vendor.fr" && $0.defects.isEmpty })
+        #expect(received.allSatisfy { ($0.text ?? "").contains("http://127.0.0.1:\(port)/") })
+        #expect(received.first?.subject == "Activez votre compte statusd")
     }
 }

@@ -55,6 +55,9 @@ public final class SMTPServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Where each received message is written as `msg-*.json` (read by the browser walks too).
+    public var mailFolder: String { folder.path }
+
     /// `smtp://127.0.0.1:PORT`.
     public var url: String { "smtp://127.0.0.1:\(port)" }
 
