@@ -248,3 +248,38 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
         }
     }
 }
+
+@Suite struct StaffTests {
+    @Test func onlyOperatorsCreateTenantsAndTheirFirstAdministrator() async throws {
+        let world = try await TenantIsolationTests.World()
+        let link = try #require(try await world.accounts.createStaffUser(email: "ops@vendor.fr", role: .operator_))
+        let token = String(link.split(separator: "/").last ?? "")
+        _ = try await world.accounts.activate(token: token, form: .init(firstName: "O", lastName: "P", phone: "1", password: "Secret#2026", confirmation: "Secret#2026"))
+        guard case .success(let session, _, _) = try await world.accounts.login(email: "ops@vendor.fr", password: "Secret#2026", clientAddress: "t") else {
+            Issue.record("login failed"); return
+        }
+        let csrf = try #require(try await world.accounts.session(id: session)).session.csrfToken
+        try await world.test { client in
+            // A tenant's administrator is not staff.
+            let (adminHeaders, adminBody) = TenantIsolationTests.form(world.adminA.session, "csrf=\(world.adminA.csrf)&code=3000&name=C&admin=c%40c.fr")
+            try await client.execute(uri: "/staff/tenants", method: .post, headers: adminHeaders, body: adminBody) { response in
+                #expect(response.status == .forbidden)
+            }
+            let (headers, body) = TenantIsolationTests.form(session, "csrf=\(csrf)&code=1000&name=&admin=nope")
+            try await client.execute(uri: "/staff/tenants", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .unprocessableContent)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Ce code client existe déjà.") || html.contains("Ce champ est obligatoire."))
+                #expect(html.contains("value=\"1000\""), "the input is kept")
+            }
+            let (okHeaders, okBody) = TenantIsolationTests.form(session, "csrf=\(csrf)&code=3000&name=Client+C&address=Lyon&admin=boss%40c.fr")
+            try await client.execute(uri: "/staff/tenants", method: .post, headers: okHeaders, body: okBody) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("data-code=\"3000\""))
+            }
+        }
+        let tenant = try #require(try await world.store.tenant(code: "3000"))
+        #expect(try await world.accounts.members(tenantID: tenant.id).map { "\($0.user.email):\($0.role.rawValue)" } == ["boss@c.fr:admin"])
+        #expect(world.tenantA.code != tenant.code)
+    }
+}

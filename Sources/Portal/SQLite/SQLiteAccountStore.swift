@@ -29,6 +29,10 @@ public struct SQLiteAccountStore: AccountStore {
         try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM tenant WHERE id = ?", arguments: [id]).map(Tenant.init(row:)) }
     }
 
+    public func tenants() async throws -> [Tenant] {
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tenant ORDER BY name").map(Tenant.init(row:)) }
+    }
+
     public func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: """

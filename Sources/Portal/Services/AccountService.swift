@@ -32,8 +32,18 @@ public struct AccountService: Sendable {
         try await store.members(tenantID: tenantID)
     }
 
+    public func tenants() async throws -> [Tenant] {
+        try await store.tenants()
+    }
+
     /// A tenant and its first administrator, invited by mail (staff administration).
     public func createTenant(_ tenant: Tenant, firstAdmin email: String, language: String) async throws -> (Tenant, String?) {
+        var errors = FormErrors()
+        if tenant.code.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("code", "error_required") }
+        if tenant.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("name", "error_required") }
+        if !EmailAddress.isValid(email) { errors.add("admin", "error_email_invalid") }
+        if errors.isEmpty, try await store.tenant(code: tenant.code) != nil { errors.add("code", "tenant_code_taken") }
+        guard errors.isEmpty else { throw errors }
         let created = try await store.createTenant(tenant)
         let link = try await createAccount(email: User.normalize(email), tenantID: created.id, role: .admin, staffRole: nil, language: language)
         return (created, link)

@@ -7,6 +7,8 @@ public protocol AccountStore: Sendable {
     func createTenant(_ tenant: Tenant) async throws -> Tenant
     func tenant(code: String) async throws -> Tenant?
     func tenant(id: Int64) async throws -> Tenant?
+    /// Every tenant, by name (staff only).
+    func tenants() async throws -> [Tenant]
     /// The tenants a user belongs to, with their role in each, by name.
     func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)]
     /// A tenant's users with their role, by email.

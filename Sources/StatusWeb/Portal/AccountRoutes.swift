@@ -57,7 +57,7 @@ extension StatusSite {
             return try portalPage(request, template: "account", titleKey: "account_title", csrf: current.session.csrfToken,
                                   values: ["email": current.user.email, "name": current.user.displayName,
                                            "tenant": tenants.first { $0.tenant.id == current.session.tenantID }.map { "\($0.tenant.name) (\($0.tenant.code))" } ?? ""],
-                                  extra: admin ? ["admin": "yes"] : [:],
+                                  extra: ["admin": admin ? "yes" : "", "operator": current.user.staffRole == .operator_ ? "yes" : ""],
                                   items: tenants.count > 1 ? tenants.map { ["id": String($0.tenant.id), "name": "\($0.tenant.name) (\($0.tenant.code))"] } : [])
         }
         router.post("/account/tenant") { request, context in
@@ -74,5 +74,6 @@ extension StatusSite {
         }
         addPasswordRoutes(to: router, accounts: accounts)
         addTenantAdminRoutes(to: router, accounts: accounts)
+        addStaffRoutes(to: router, accounts: accounts)
     }
 }
