@@ -43,6 +43,7 @@ import Testing
         try await servers.switchTo("fail")
         #expect(try await eventually { try await page("/products/loop").contains("data-condition=\"outage\"") })
         #expect(try await page("/products/loop").contains("Incident en cours"))
+        #expect(try await page("/products/loop").contains("Cause constatée : statut 503, attendu 200-299"))
         #expect(try await page("/").contains("data-state=\"incident\" data-date=\"\(today)\""))
 
         try await servers.switchTo("ok")

@@ -43,6 +43,17 @@ extension SQLiteStatusStore {
         }
     }
 
+    public func currentProbeReasons(productSlug: String) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT reason FROM regionState
+                WHERE outcome != 'up' AND reason IS NOT NULL AND checkID IN (
+                    SELECT source FROM episode WHERE productSlug = ? AND cause = 'probe' AND "end" IS NULL)
+                ORDER BY reason
+                """, arguments: [productSlug])
+        }
+    }
+
     public func hourlyTimings(productSlug: String, since: Date) async throws -> [HourlyTiming] {
         try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """

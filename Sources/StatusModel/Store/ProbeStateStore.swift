@@ -28,6 +28,8 @@ public protocol ProbeStateStore: Sendable {
     func lastHeartbeat(checkID: String) async throws -> Date?
     /// Open probe episodes, to resume confirmed states after a restart.
     func openProbeEpisodes() async throws -> [Episode]
+    /// Why the product's checks are failing now: the reasons of its open probe episodes' checks.
+    func currentProbeReasons(productSlug: String) async throws -> [String]
     /// Hourly response times of a product since `since`: p50 and p95 in milliseconds.
     func hourlyTimings(productSlug: String, since: Date) async throws -> [HourlyTiming]
 }

@@ -22,6 +22,8 @@ struct ProductPage {
     let condition: String
     let conditionText: String
     let conditionIcon: String
+    /// Why probes see the product failing, in words ("connexion refusée").
+    let reasons: String
     let historyTitle: String
     let bar: [DayCell]
     let uptime: String
@@ -35,7 +37,7 @@ struct ProductPage {
     let chartDaysAlt: String
 
     static func build(
-        product: Product, history: ProductHistory, incidents: [Incident],
+        product: Product, history: ProductHistory, incidents: [Incident], reasons: [String] = [],
         language: Language, catalog: MessageCatalog, calendar: DayCalendar
     ) -> ProductPage {
         let formatter = DayFormatter(language: language, calendar: calendar)
@@ -52,6 +54,7 @@ struct ProductPage {
             condition: history.condition.rawValue,
             conditionText: catalog.text("condition_\(history.condition.rawValue)", language),
             conditionIcon: conditionIcon,
+            reasons: reasons.joined(separator: " · "),
             historyTitle: catalog.text("history_title", language, history.days.count),
             bar: zip(history.days, history.states).map { formatter.cell($0, state: $1, language: language, catalog: catalog) },
             uptime: history.uptime.map { formatPercent($0, language) } ?? catalog.text("uptime_unknown", language),

@@ -45,7 +45,9 @@ extension StatusSite {
             let days = calendar.days(endingWith: calendar.day(containing: now), count: historyDays)
             async let history = store.history(productSlug: slug, days: days, now: now)
             async let incidents = store.closedIncidents(productSlug: slug, limit: 5)
+            async let reasons = store.currentProbeReasons(productSlug: slug)
             let view = ProductPage.build(product: product, history: try await history, incidents: try await incidents,
+                                         reasons: try await reasons.map { ProbeFailure(code: $0).sentence(language.rawValue) },
                                          language: language, catalog: catalog, calendar: calendar)
             return try renderer.render(view, template: "product")
         }
