@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "StatusWeb",
             dependencies: [
-                "StatusModel", "Portal",
+                "StatusModel", "Portal", "Notify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Notify
 import Portal
 import StatusModel
 
@@ -17,6 +18,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let metricsText: (@Sendable () async -> String)?
     /// The customer portal's accounts; nil serves the status pages only.
     let accounts: AccountService?
+    /// The mail outbox, for the operators' view of pending and dead-lettered mail.
+    let outbox: (any OutboxStore)?
     let catalog: MessageCatalog
     let renderer: PageRenderer
     let assets: StaticAssets
@@ -28,9 +31,11 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         logger: Logger, pushChecks: [String: String] = [:],
         metricsText: (@Sendable () async -> String)? = nil,
         accounts: AccountService? = nil,
+        outbox: (any OutboxStore)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
+        self.outbox = outbox
         self.pushChecks = pushChecks
         self.metricsText = metricsText
         self.store = store

@@ -76,7 +76,8 @@ enum StatusdApp {
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
-                                        accounts: accounts(config: config, database: database))
+                                        accounts: accounts(config: config, database: database),
+                                        outbox: SQLiteOutboxStore(database: database))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)

@@ -14,6 +14,7 @@ import Testing
 @Suite struct TenantIsolationTests {
     struct World {
         let site: StatusSite<SQLiteStatusStore>
+        let database: SQLiteDatabase
         let accounts: AccountService
         let store: SQLiteAccountStore
         let tenantA: Tenant, tenantB: Tenant
@@ -24,6 +25,7 @@ import Testing
 
         init() async throws {
             let database = try SQLiteDatabase.inMemory(migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
+            self.database = database
             let store = SQLiteAccountStore(database: database)
             let accounts = AccountService(store: store, baseURL: "http://status.test", bcryptCost: 4)
             self.store = store
@@ -281,5 +283,45 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
         let tenant = try #require(try await world.store.tenant(code: "3000"))
         #expect(try await world.accounts.members(tenantID: tenant.id).map { "\($0.user.email):\($0.role.rawValue)" } == ["boss@c.fr:admin"])
         #expect(world.tenantA.code != tenant.code)
+    }
+}
+
+@Suite struct OutboxPageTests {
+    @Test func operatorsSeeDeadLettersAndSendThemAgainOthersGet403() async throws {
+        let base = try await TenantIsolationTests.World()
+        let outbox = SQLiteOutboxStore(database: base.database)
+        let id = try await outbox.enqueue(Mail(to: "gone@client.fr", subject: "Activez votre compte", text: "t", language: "fr"), now: Date())
+        try await outbox.markDead(id: id, reason: "550 5.1.1 no such user", at: Date())
+        let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
+        let site = try await StatusSite(store: SQLiteStatusStore(database: base.database, calendar: calendar), calendar: calendar, historyDays: 25,
+                                        baseURL: "http://status.test", logger: Logger(label: "test"), accounts: base.accounts, outbox: outbox)
+        let link = try #require(try await base.accounts.createStaffUser(email: "ops@vendor.fr", role: .operator_))
+        _ = try await base.accounts.activate(token: String(link.split(separator: "/").last ?? ""),
+                                             form: .init(firstName: "O", lastName: "P", phone: "1", password: "Secret#2026", confirmation: "Secret#2026"))
+        guard case .success(let session, _, _) = try await base.accounts.login(email: "ops@vendor.fr", password: "Secret#2026", clientAddress: "t") else {
+            Issue.record("login failed"); return
+        }
+        let csrf = try #require(try await base.accounts.session(id: session)).session.csrfToken
+        try await Application(router: buildRouter(site: site)).test(.router) { client in
+            var headers = HTTPFields()
+            headers[.cookie] = "sid=\(session)"
+            try await client.execute(uri: "/staff/outbox?lang=en", method: .get, headers: headers) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("gone@client.fr"))
+                #expect(html.contains("550 5.1.1 no such user"))
+                #expect(html.contains("<strong id=\"count-dead\">1</strong>"))
+            }
+            var adminHeaders = HTTPFields()
+            adminHeaders[.cookie] = "sid=\(base.adminA.session)"
+            try await client.execute(uri: "/staff/outbox", method: .get, headers: adminHeaders) { response in
+                #expect(response.status == .forbidden)
+            }
+            let (formHeaders, body) = TenantIsolationTests.form(session, "csrf=\(csrf)")
+            try await client.execute(uri: "/staff/outbox/\(id)/requeue", method: .post, headers: formHeaders, body: body) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await outbox.message(id: id)?.state == .pending)
+        #expect(try await outbox.countsByState()[.dead, default: 0] == 0)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Notify
 import Portal
 import StatusModel
 
@@ -29,8 +30,36 @@ extension StatusSite {
         }
     }
 
+    /// Operators see the mail outbox: counts by state and the dead letters, which they can send again.
+    func addOutboxRoutes(to router: Router<StatusRequestContext>, accounts: AccountService, outbox: any OutboxStore) {
+        router.get("/staff/outbox") { request, _ in
+            let staff = try await operatorSession(request, accounts: accounts)
+            return try await outboxPage(request, csrf: staff.csrfToken, outbox: outbox)
+        }
+        router.post("/staff/outbox/:id/requeue") { request, context in
+            let staff = try await operatorSession(request, accounts: accounts)
+            let fields = try await FormSupport.fields(request, context: context)
+            try checkSessionCSRF(staff, fields)
+            guard let id = Int64(try context.parameters.require("id")), try await outbox.requeue(id: id, now: clock()) else {
+                throw HTTPError(.notFound)
+            }
+            return try await outboxPage(request, csrf: staff.csrfToken, outbox: outbox, notice: catalog.text("outbox_requeued", language(of: request)))
+        }
+    }
+
+    private func outboxPage(_ request: Request, csrf: String, outbox: any OutboxStore, notice: String = "") async throws -> Response {
+        let counts = try await outbox.countsByState()
+        let dead = try await outbox.deadLetters(limit: 100)
+        var values: [String: String] = [:]
+        for (state, count) in counts { values[state.rawValue] = String(count) }
+        return try portalPage(request, template: "staff_outbox", titleKey: "outbox_title", csrf: csrf, values: values,
+                              extra: ["notice": notice],
+                              items: dead.map { ["id": String($0.id), "to": $0.recipient, "subject": $0.mail.subject,
+                                                 "error": $0.lastError ?? "", "attempts": String($0.attempts)] })
+    }
+
     /// The session of an operator; anyone else gets 403 (or the login page).
-    private func operatorSession(_ request: Request, accounts: AccountService) async throws -> Session {
+    func operatorSession(_ request: Request, accounts: AccountService) async throws -> Session {
         guard let current = try await currentSession(request, accounts: accounts) else { throw HTTPError(.unauthorized) }
         guard current.user.staffRole == .operator_ else { throw HTTPError(.forbidden) }
         return current.session
