@@ -7,6 +7,7 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
     router.add(middleware: ErrorPageMiddleware(site: site))
     site.addPublicRoutes(to: router)
     site.addProbeRoutes(to: router)
+    site.addStatuspageRoutes(to: router)
     if let accounts = site.accounts { site.addAccountRoutes(to: router, accounts: accounts) }
     return router
 }

@@ -11,6 +11,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     public let historyDays: Int
     /// Cookies get `Secure` when the site is served over https.
     public let secureCookies: Bool
+    /// The public address, for links in API answers.
+    let baseURL: String
     public let clock: @Sendable () -> Date
     /// Push checks by their secret token: token → check id.
     let pushChecks: [String: String]
@@ -42,6 +44,7 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         self.calendar = calendar
         self.historyDays = historyDays
         self.secureCookies = baseURL.lowercased().hasPrefix("https://")
+        self.baseURL = baseURL
         self.clock = clock
         self.logger = logger
         self.catalog = try MessageCatalog.bundled()

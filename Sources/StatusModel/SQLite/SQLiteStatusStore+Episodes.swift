@@ -56,6 +56,16 @@ extension SQLiteStatusStore {
         try await writer.read { db in try Self.incidents(db, where: "id = ?", arguments: [id]).first }
     }
 
+    public func recentIncidents(limit: Int) async throws -> [Incident] {
+        try await writer.read { db in
+            try Self.incidents(db, where: "1 ORDER BY resolvedAt IS NOT NULL, startedAt DESC LIMIT ?", arguments: [limit])
+        }
+    }
+
+    public func unresolvedIncidents() async throws -> [Incident] {
+        try await writer.read { db in try Self.incidents(db, where: "resolvedAt IS NULL ORDER BY startedAt DESC", arguments: []) }
+    }
+
     public func closedIncidents(productSlug: String, limit: Int) async throws -> [Incident] {
         try await writer.read { db in
             try Self.incidents(db, where: """

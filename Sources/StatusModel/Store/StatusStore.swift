@@ -31,6 +31,10 @@ public protocol EpisodeStore: Sendable {
     /// Creates or replaces an incident, its timeline and its episodes.
     func save(_ incident: Incident) async throws
     func incident(id: String) async throws -> Incident?
+    /// The latest incidents of every product, unresolved first then by start, newest first.
+    func recentIncidents(limit: Int) async throws -> [Incident]
+    /// Incidents not yet resolved.
+    func unresolvedIncidents() async throws -> [Incident]
     /// Resolved incidents on a product, the latest first.
     func closedIncidents(productSlug: String, limit: Int) async throws -> [Incident]
     /// Creates or replaces a maintenance window and its episodes.
