@@ -6,7 +6,7 @@
 #
 # Environment (all optional):
 #   PROBE_BENCH_BIN            use this probe-bench binary instead of building it
-#   PROBE_BENCH_CHECKS         checks in the throughput run          (default 20000)
+#   PROBE_BENCH_CHECKS         checks in the throughput run          (default 50000)
 #   PROBE_BENCH_CONCURRENCY    concurrency of both contenders        (default 64)
 #   PROBE_BENCH_LAG_SECONDS    duration of the scheduling-lag run    (default 40)
 #   PROBE_BENCH_WRK_SECONDS    duration of the blackbox wrk run      (default 10)
@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
-checks="${PROBE_BENCH_CHECKS:-20000}"
+checks="${PROBE_BENCH_CHECKS:-50000}"
 concurrency="${PROBE_BENCH_CONCURRENCY:-64}"
 lag_seconds="${PROBE_BENCH_LAG_SECONDS:-40}"
 wrk_seconds="${PROBE_BENCH_WRK_SECONDS:-10}"

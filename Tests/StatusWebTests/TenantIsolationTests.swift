@@ -111,17 +111,23 @@ import Testing
         #expect(try await world.accounts.members(tenantID: world.tenantA.id).first { $0.user.id == world.adminA.user.id }?.role == .admin)
     }
 
-    @Test(arguments: [("/admin/users", HTTPRequest.Method.get), ("/admin/users/invite", .post), ("/admin/users/1/remove", .post)])
+    @Test(arguments: [("/admin/users", HTTPRequest.Method.get), ("/admin/users/invite", .post), ("/admin/users/1/remove", .post),
+                      ("/admin/users/1/resend", .post), ("/admin/users/1/role", .post), ("/admin/groups", .post),
+                      ("/admin/groups/1/members", .post), ("/admin/api-keys", .post), ("/admin/api-keys/1/revoke", .post),
+                      ("/staff/tenants", .get), ("/staff/tenants", .post)])
     func aMemberGets403OnAdminPages(uri: String, method: HTTPRequest.Method) async throws {
         let world = try await World()
         let before = try await world.accounts.members(tenantID: world.tenantA.id).count
-        let (headers, body) = Self.form(world.memberA.session, "csrf=\(world.memberA.csrf)&emails=new@a.fr")
+        let (headers, body) = Self.form(world.memberA.session, "csrf=\(world.memberA.csrf)&emails=new@a.fr&groupName=G&keyName=K&user=1&code=9&name=N&admin=x%40y.fr")
         try await world.test { client in
             try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
                 #expect(response.status == .forbidden)
             }
         }
         #expect(try await world.accounts.members(tenantID: world.tenantA.id).count == before)
+        #expect(try await world.accounts.groups(tenantID: world.tenantA.id).isEmpty)
+        #expect(try await world.accounts.apiKeys(tenantID: world.tenantA.id).isEmpty)
+        #expect(try await world.store.tenant(code: "9") == nil)
     }
 
     @Test func nobodyLoggedInIsSentToTheLoginPage() async throws {

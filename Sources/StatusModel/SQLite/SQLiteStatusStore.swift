@@ -61,10 +61,16 @@ public struct SQLiteStatusStore: StatusStore {
                 ON CONFLICT(productSlug, hour, bucket) DO UPDATE SET count = count + 1
                 """)
             var observedDays: Set<[String]> = []
+            // Calendar arithmetic is slow and a batch spans minutes: every zone's midnight falls on
+            // a quarter hour, so the day of a quarter hour is the day of every instant in it.
+            var dayOfQuarter: [Int: String] = [:]
             for result in results {
                 try insert.execute(arguments: [result.checkID, result.productSlug, result.time.storedSeconds, result.region,
                                                result.outcome.rawValue, result.durationMilliseconds, result.reason])
-                observedDays.insert([result.productSlug, calendar.day(containing: result.time).description])
+                let quarter = Int((result.time.storedSeconds / 900).rounded(.down))
+                let day = dayOfQuarter[quarter] ?? calendar.day(containing: result.time).description
+                dayOfQuarter[quarter] = day
+                observedDays.insert([result.productSlug, day])
                 if let milliseconds = result.durationMilliseconds, result.outcome != .down {
                     let hour = (result.time.storedSeconds / 3600).rounded(.down) * 3600
                     try bucket.execute(arguments: [result.productSlug, hour, TimingHistogram.bucket(milliseconds)])
