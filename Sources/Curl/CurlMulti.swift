@@ -23,13 +23,23 @@ public final class CurlMulti: @unchecked Sendable {
         guard let multi = curl_multi_init() else { preconditionFailure("curl_multi_init failed: out of memory") }
         self.multi = multi
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
-        let thread = Thread { [unowned self] in self.loop() }
+        // The thread holds the loop only weakly between turns: once nobody else holds it, the
+        // thread ends within a poll (1 s) and deinit frees everything.
+        let thread = Thread { [weak self] in
+            while let loop = self, loop.turn() {}
+        }
         thread.name = "statusd-curl"
         self.thread = thread
         thread.start()
     }
 
     deinit {
+        for (handle, transfer) in active {
+            curl_multi_remove_handle(multi, handle)
+            curl_easy_cleanup(handle)
+            transfer.finish(with: .cancelled)
+        }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
         curl_multi_cleanup(multi)
     }
 
@@ -100,8 +110,9 @@ public final class CurlMulti: @unchecked Sendable {
 
     // MARK: The loop thread
 
-    private func loop() {
-        while true {
+    /// One turn of the loop; false once shut down with nothing left in flight.
+    private func turn() -> Bool {
+        do {
             lock.lock()
             let arrivals = pending
             pending.removeAll(keepingCapacity: true)
@@ -114,7 +125,7 @@ public final class CurlMulti: @unchecked Sendable {
             for transfer in arrivals { start(transfer) }
             if withdrawAll { withdrawn = Array(active.values) }
             for transfer in withdrawn { withdraw(transfer) }
-            if stop && active.isEmpty { break }
+            if stop && active.isEmpty { return false }
 
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -128,8 +139,7 @@ public final class CurlMulti: @unchecked Sendable {
             lock.unlock()
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
-        for handle in idleHandles { curl_easy_cleanup(handle) }
-        idleHandles.removeAll()
+        return true
     }
 
     private func start(_ transfer: Transfer) {

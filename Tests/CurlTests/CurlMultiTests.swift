@@ -45,6 +45,16 @@ import Testing
         #expect(clock.now - start < .seconds(2))
     }
 
+    @Test func aLoopNobodyHoldsEndsItsThreadAndIsFreed() async throws {
+        weak var released: CurlMulti?
+        do {
+            let curl = CurlMulti()
+            released = curl
+            _ = await curl.perform(CurlRequest(url: "http://127.0.0.1:1/"))
+        }
+        #expect(try await eventually(within: .seconds(5)) { released == nil })
+    }
+
     @Test func fileURLsAreRefused() async {
         let response = await CurlMulti().perform(CurlRequest(url: "file:///etc/passwd"))
         #expect(response.code == CurlCode.unsupportedProtocol)
