@@ -10,13 +10,14 @@ it received at least N (its arguments: ADDRESS N); the test points it at the SMT
 Closes with "N passed, M failed"; exits 1 on any failure.
 """
 import re
+import traceback
 import subprocess
 import sys
 
 from selenium import webdriver
 
 from headless import chromium
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -35,7 +36,7 @@ def browser():
 
 def wait_text(driver, selector, text):
     # The page may be replaced while we look (a form posting): a stale element means "look again".
-    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(
         lambda d: text in d.find_element(By.CSS_SELECTOR, selector).text)
 
 
@@ -50,13 +51,16 @@ def _stale(element):
     try:
         element.tag_name
         return False
-    except StaleElementReferenceException:
+    except WebDriverException:
+        # Stale, or the old page's context already gone mid-navigation: either way, it left.
         return True
 
 
 def fill(driver, **fields):
     for name, value in fields.items():
-        element = driver.find_element(By.ID, name)
+        # Wait for the field: the page it is on may still be loading.
+        element = WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+            lambda d: d.find_element(By.ID, name))
         element.clear()
         element.send_keys(value)
 
@@ -164,6 +168,7 @@ def main():
             except Exception as error:  # report and stop: later steps need the earlier ones
                 failed += 1
                 print(f"FAILED {function.__name__}: {error!r}")
+                print(traceback.format_exc())
                 print(driver.current_url)
                 print(driver.find_element(By.TAG_NAME, "body").text[:1500])
                 break
