@@ -42,7 +42,7 @@ import Testing
         task.cancel()
         let response = await task.value
         #expect(response.code == CurlCode.cancelled)
-        #expect(clock.now - start < .seconds(2))
+        #expect(clock.now - start < .seconds(5), "well before the 30 s timeout")
     }
 
     @Test func aLoopNobodyHoldsEndsItsThreadAndIsFreed() async throws {

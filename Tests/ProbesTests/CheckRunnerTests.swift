@@ -75,7 +75,8 @@ import Testing
         let (result, reason, seconds) = try await run(check(.http, servers.url("hang"), timeout: .seconds(1)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 1 s")
-        #expect(seconds < 1.9)
+        // Ends at its own timeout, not at a default one; the margin absorbs a loaded machine.
+        #expect(seconds < 5)
     }
 
     @Test func targetSendingAByteASecondTimesOut() async throws {
@@ -83,7 +84,7 @@ import Testing
         let (result, reason, seconds) = try await run(check(.http, servers.url("trickle"), timeout: .seconds(2)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 2 s")
-        #expect(seconds < 2.9)
+        #expect(seconds < 6)
     }
 
     @Test func resetConnectionIsSaid() async throws {
