@@ -228,7 +228,8 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
         }
         let stored = try await world.store.apiKeys(tenantID: world.tenantA.id)
         #expect(stored.count == 1)
-        #expect(!secret.hasPrefix(stored[0].prefix + "x"))
+        #expect(secret.hasPrefix(stored[0].prefix), "the list shows the key's first characters")
+        #expect(stored[0].revokedAt != nil)
         #expect(try await world.store.apiKey(hash: secret) == nil, "the key itself is not what is stored")
     }
 }

@@ -225,11 +225,12 @@ public struct AccountService: Sendable {
         for key in keys where try await store.loginFailures(key: key, since: since) >= LoginThrottle.maxFailures {
             return .throttled
         }
-        guard let user = try await store.user(email: email), user.state == .active,
+        let found = try await store.user(email: email)
+        guard let user = found, user.state == .active,
               let hash = try await store.passwordHash(userID: user.id), Secrets.verifyPassword(password, hash: hash)
         else {
             // Same work whether or not the account exists, so timing tells nothing either.
-            if try await store.user(email: email) == nil { _ = Secrets.verifyPassword(password, hash: DecoyPassword.hash) }
+            if found == nil { _ = Secrets.verifyPassword(password, hash: DecoyPassword.hash) }
             try await store.recordLoginFailure(keys: keys, at: now)
             return .failed
         }
