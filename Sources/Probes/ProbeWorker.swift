@@ -132,10 +132,30 @@ public final class ProbeWorker<Store: StatusStore>: Service, Sendable {
             episodeConditions.withLock { $0[check.id] = condition }
             let product = productNames[check.productSlug] ?? check.productSlug
             let words = reason.map { ProbeFailure(code: $0).sentence("en") } ?? "answering"
+            try await announce(check, product: product, condition: condition, reason: reason, since: since)
             logger.notice("\(product): \(check.id) is now \(condition.rawValue) (\(condition == .operational ? "recovered" : words))",
                           metadata: ["region": "\(region)", "since": "\(since)"])
         } catch {
             logger.error("could not record a confirmed state change", metadata: ["check": "\(check.id)", "error": "\(error)"])
+        }
+    }
+}
+
+extension ProbeWorker {
+    /// A confirmed outage opens an incident subscribers hear about, titled with the check's
+    /// reason; when no check of the product is down any more, the probes resolve it. Titles
+    /// are in French, the portal's language: operators may edit them.
+    func announce(_ check: Check, product: String, condition: Condition, reason: String?, since: Date) async throws {
+        if condition == .outage {
+            let words = reason.map { ProbeFailure(code: $0).sentence("fr") } ?? "indisponible"
+            try await store.openProbeIncident(productSlug: check.productSlug, title: "\(product) : \(words)",
+                                              message: "Les sondes confirment une panne de \(product) (\(words)). Nos équipes analysent.",
+                                              at: since)
+        } else {
+            let stillDown = try await store.openProbeEpisodes().contains { $0.productSlug == check.productSlug && $0.condition == .outage }
+            guard !stillDown else { return }
+            try await store.resolveProbeIncident(productSlug: check.productSlug,
+                                                 message: "Les sondes confirment le retour à la normale de \(product).", at: since)
         }
     }
 }

@@ -34,9 +34,15 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
         }
     }
 
+    /// Who opened it: an operator, or the probes when they confirmed an outage.
+    public enum Origin: String, Sendable, Hashable, Codable, CaseIterable {
+        case `operator`, probes
+    }
+
     public var id: String
     public var title: String
     public var impact: Impact
+    public var origin: Origin
     public var productSlugs: [String]
     public var startedAt: Date
     public var resolvedAt: Date?
@@ -44,8 +50,9 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
 
     public init(
         id: String, title: String, impact: Impact, productSlugs: [String],
-        startedAt: Date, resolvedAt: Date? = nil, updates: [Update] = []
+        startedAt: Date, resolvedAt: Date? = nil, updates: [Update] = [], origin: Origin = .operator
     ) {
+        self.origin = origin
         self.id = id
         self.title = title
         self.impact = impact
@@ -56,6 +63,16 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     }
 
     public var isResolved: Bool { resolvedAt != nil }
+
+    /// Where the timeline stands: its last update's status.
+    public var status: Status { updates.last?.status ?? (isResolved ? .resolved : .investigating) }
+
+    /// Adds a step to the timeline. A `resolved` step resolves the incident at its time; any
+    /// other step after a resolution opens it again.
+    public mutating func post(_ update: Update) {
+        updates.append(update)
+        resolvedAt = update.status == .resolved ? update.at : nil
+    }
 
     /// The episodes the incident puts on each affected product.
     public var episodes: [Episode] {

@@ -13,8 +13,12 @@ public struct Maintenance: Sendable, Hashable, Codable, Identifiable {
     public var productSlugs: [String]
     public var start: Date
     public var end: Date
+    /// A weekly window: when one completes, the same window a week later is scheduled.
+    public var repeatsWeekly: Bool
 
-    public init(id: String, title: String, message: String = "", productSlugs: [String], start: Date, end: Date) {
+    public init(id: String, title: String, message: String = "", productSlugs: [String], start: Date, end: Date,
+                repeatsWeekly: Bool = false) {
+        self.repeatsWeekly = repeatsWeekly
         self.id = id
         self.title = title
         self.message = message
@@ -27,6 +31,17 @@ public struct Maintenance: Sendable, Hashable, Codable, Identifiable {
         if now < start { return .scheduled }
         if now < end { return .inProgress }
         return .completed
+    }
+
+    /// The same window a week later, for a weekly one, in the deployment's time zone: a window
+    /// at 22:00 stays at 22:00 across a change of daylight saving time.
+    public func nextOccurrence(id: String, calendar: DayCalendar) -> Maintenance? {
+        guard repeatsWeekly else { return nil }
+        var next = self
+        next.id = id
+        next.start = calendar.sameTimeNextWeek(start)
+        next.end = calendar.sameTimeNextWeek(end)
+        return next
     }
 
     /// The episodes the window puts on each affected product.

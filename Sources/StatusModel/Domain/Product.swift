@@ -8,6 +8,12 @@ public struct Product: Sendable, Hashable, Codable {
         case hidden
     }
 
+    /// Where the product is defined: the config file (which the console cannot change), or
+    /// the operators' console.
+    public enum Origin: String, Sendable, Hashable, Codable, CaseIterable {
+        case config, console
+    }
+
     public var slug: String
     public var name: String
     public var family: String
@@ -17,11 +23,13 @@ public struct Product: Sendable, Hashable, Codable {
     public var monitoredSince: Date
     /// False for a product reported by hand (no checks): its days count as observed once it exists.
     public var hasChecks: Bool
+    public var origin: Origin
 
     public init(
         slug: String, name: String, family: String, position: Int,
-        visibility: Visibility = .public, monitoredSince: Date, hasChecks: Bool = true
+        visibility: Visibility = .public, monitoredSince: Date, hasChecks: Bool = true, origin: Origin = .config
     ) {
+        self.origin = origin
         self.slug = slug
         self.name = name
         self.family = family

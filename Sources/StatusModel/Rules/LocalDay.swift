@@ -100,4 +100,9 @@ public struct DayCalendar: Sendable {
         let noon = calendar.date(from: parts) ?? Date(timeIntervalSince1970: 0)
         return calendar.startOfDay(for: noon)
     }
+
+    /// The same wall-clock time seven days later (a week is not always 604,800 seconds).
+    public func sameTimeNextWeek(_ date: Date) -> Date {
+        calendar.date(byAdding: .day, value: 7, to: date) ?? date.addingTimeInterval(7 * 86_400)
+    }
 }

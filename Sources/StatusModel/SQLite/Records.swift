@@ -10,7 +10,8 @@ extension Product {
             slug: row["slug"], name: row["name"], family: row["family"], position: row["position"],
             visibility: Product.Visibility(rawValue: row["visibility"]) ?? .hidden,
             monitoredSince: Date(timeIntervalSince1970: row["monitoredSince"]),
-            hasChecks: row["hasChecks"]
+            hasChecks: row["hasChecks"],
+            origin: Product.Origin(rawValue: row["origin"] ?? "config") ?? .config
         )
     }
 }

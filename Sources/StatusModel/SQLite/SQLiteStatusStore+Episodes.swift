@@ -33,23 +33,28 @@ extension SQLiteStatusStore {
     }
 
     public func save(_ incident: Incident) async throws {
-        try await writer.write { db in
-            let previous = try Self.episodeSpan(db, cause: .incident, source: incident.id)
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO incident (id, title, impact, startedAt, resolvedAt) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [incident.id, incident.title, incident.impact.rawValue,
-                                 incident.startedAt.storedSeconds, incident.resolvedAt?.storedSeconds])
-            try db.execute(sql: "DELETE FROM incidentProduct WHERE incidentID = ?", arguments: [incident.id])
-            for slug in Set(incident.productSlugs) {
-                try db.execute(sql: "INSERT INTO incidentProduct (incidentID, productSlug) VALUES (?, ?)", arguments: [incident.id, slug])
-            }
-            try db.execute(sql: "DELETE FROM incidentUpdate WHERE incidentID = ?", arguments: [incident.id])
-            for update in incident.updates {
-                try db.execute(sql: "INSERT INTO incidentUpdate (incidentID, status, message, at) VALUES (?, ?, ?, ?)",
-                               arguments: [incident.id, update.status.rawValue, update.message, update.at.storedSeconds])
-            }
-            try replaceEpisodes(db, cause: .incident, source: incident.id, with: incident.episodes, previous: previous)
+        try await writer.write { db in try Self.save(incident, in: db, calendar: calendar) }
+    }
+
+    /// Writes an incident with its timeline and episodes, and journals the steps it did not have before.
+    static func save(_ incident: Incident, in db: Database, calendar: DayCalendar) throws {
+        let before = try incidents(db, where: "id = ?", arguments: [incident.id]).first
+        let previous = try episodeSpan(db, cause: .incident, source: incident.id)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO incident (id, title, impact, startedAt, resolvedAt, origin) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [incident.id, incident.title, incident.impact.rawValue,
+                             incident.startedAt.storedSeconds, incident.resolvedAt?.storedSeconds, incident.origin.rawValue])
+        try db.execute(sql: "DELETE FROM incidentProduct WHERE incidentID = ?", arguments: [incident.id])
+        for slug in Set(incident.productSlugs) {
+            try db.execute(sql: "INSERT INTO incidentProduct (incidentID, productSlug) VALUES (?, ?)", arguments: [incident.id, slug])
         }
+        try db.execute(sql: "DELETE FROM incidentUpdate WHERE incidentID = ?", arguments: [incident.id])
+        for update in incident.updates {
+            try db.execute(sql: "INSERT INTO incidentUpdate (incidentID, status, message, at) VALUES (?, ?, ?, ?)",
+                           arguments: [incident.id, update.status.rawValue, update.message, update.at.storedSeconds])
+        }
+        try replaceEpisodes(db, calendar: calendar, cause: .incident, source: incident.id, with: incident.episodes, previous: previous)
+        for event in IncidentJournal.events(from: before, to: incident) { try journal(event, in: db) }
     }
 
     public func incident(id: String) async throws -> Incident? {
@@ -76,31 +81,85 @@ extension SQLiteStatusStore {
     }
 
     public func save(_ maintenance: Maintenance) async throws {
-        try await writer.write { db in
-            let previous = try Self.episodeSpan(db, cause: .maintenance, source: maintenance.id)
-            try db.execute(sql: "INSERT OR REPLACE INTO maintenance (id, title, message, start, \"end\") VALUES (?, ?, ?, ?, ?)",
-                           arguments: [maintenance.id, maintenance.title, maintenance.message,
-                                       maintenance.start.storedSeconds, maintenance.end.storedSeconds])
-            try db.execute(sql: "DELETE FROM maintenanceProduct WHERE maintenanceID = ?", arguments: [maintenance.id])
-            for slug in Set(maintenance.productSlugs) {
-                try db.execute(sql: "INSERT INTO maintenanceProduct (maintenanceID, productSlug) VALUES (?, ?)",
-                               arguments: [maintenance.id, slug])
-            }
-            try replaceEpisodes(db, cause: .maintenance, source: maintenance.id, with: maintenance.episodes, previous: previous)
+        try await writer.write { db in try Self.save(maintenance, in: db, calendar: calendar) }
+    }
+
+    /// Writes a window and its episodes; a new one is journalled as scheduled.
+    static func save(_ maintenance: Maintenance, in db: Database, calendar: DayCalendar) throws {
+        let isNew = try Self.maintenance(db, id: maintenance.id) == nil
+        let previous = try episodeSpan(db, cause: .maintenance, source: maintenance.id)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO maintenance (id, title, message, start, "end", repeatsWeekly) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [maintenance.id, maintenance.title, maintenance.message,
+                             maintenance.start.storedSeconds, maintenance.end.storedSeconds, maintenance.repeatsWeekly])
+        try db.execute(sql: "DELETE FROM maintenanceProduct WHERE maintenanceID = ?", arguments: [maintenance.id])
+        for slug in Set(maintenance.productSlugs) {
+            try db.execute(sql: "INSERT INTO maintenanceProduct (maintenanceID, productSlug) VALUES (?, ?)",
+                           arguments: [maintenance.id, slug])
         }
+        try replaceEpisodes(db, calendar: calendar, cause: .maintenance, source: maintenance.id, with: maintenance.episodes, previous: previous)
+        if isNew { try journal(MaintenanceJournal.event(.maintenanceScheduled, of: maintenance, at: Date()), in: db) }
+    }
+
+    public func maintenance(id: String) async throws -> Maintenance? {
+        try await writer.read { db in try Self.maintenance(db, id: id) }
+    }
+
+    public func deleteMaintenance(id: String) async throws -> Bool {
+        try await writer.write { db in
+            let previous = try Self.episodeSpan(db, cause: .maintenance, source: id)
+            try db.execute(sql: "DELETE FROM maintenance WHERE id = ?", arguments: [id])
+            let existed = db.changesCount > 0
+            try Self.replaceEpisodes(db, calendar: calendar, cause: .maintenance, source: id, with: [], previous: previous)
+            return existed
+        }
+    }
+
+    public func openProbeIncident(productSlug: String, title: String, message: String, at: Date) async throws {
+        try await writer.write { db in
+            guard try Self.openProbeIncidentID(db, productSlug: productSlug) == nil else { return }
+            let incident = Incident(id: IncidentID.make(), title: title, impact: .major, productSlugs: [productSlug], startedAt: at,
+                                    updates: [.init(status: .investigating, message: message, at: at)], origin: .probes)
+            try Self.save(incident, in: db, calendar: calendar)
+        }
+    }
+
+    public func resolveProbeIncident(productSlug: String, message: String, at: Date) async throws {
+        try await writer.write { db in
+            guard let id = try Self.openProbeIncidentID(db, productSlug: productSlug),
+                  var incident = try Self.incidents(db, where: "id = ?", arguments: [id]).first else { return }
+            incident.post(.init(status: .resolved, message: message, at: max(at, incident.startedAt)))
+            try Self.save(incident, in: db, calendar: calendar)
+        }
+    }
+
+    private static func openProbeIncidentID(_ db: Database, productSlug: String) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT id FROM incident WHERE origin = 'probes' AND resolvedAt IS NULL
+              AND id IN (SELECT incidentID FROM incidentProduct WHERE productSlug = ?)
+            ORDER BY startedAt DESC LIMIT 1
+            """, arguments: [productSlug])
     }
 
     public func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM maintenance WHERE start < ? AND "end" > ? ORDER BY start
-                """, arguments: [interval.end.storedSeconds, interval.start.storedSeconds])
-            return try rows.map { row in
-                let id: String = row["id"]
-                let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM maintenanceProduct WHERE maintenanceID = ? ORDER BY productSlug", arguments: [id])
-                return Maintenance(id: id, title: row["title"], message: row["message"], productSlugs: slugs,
-                                   start: Date(timeIntervalSince1970: row["start"]), end: Date(timeIntervalSince1970: row["end"]))
-            }
+            try Self.maintenances(db, where: "start < ? AND \"end\" > ? ORDER BY start",
+                                  arguments: [interval.end.storedSeconds, interval.start.storedSeconds])
+        }
+    }
+
+    static func maintenance(_ db: Database, id: String) throws -> Maintenance? {
+        try maintenances(db, where: "id = ?", arguments: [id]).first
+    }
+
+    static func maintenances(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Maintenance] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM maintenance WHERE \(condition)", arguments: arguments)
+        return try rows.map { row in
+            let id: String = row["id"]
+            let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM maintenanceProduct WHERE maintenanceID = ? ORDER BY productSlug", arguments: [id])
+            return Maintenance(id: id, title: row["title"], message: row["message"], productSlugs: slugs,
+                               start: Date(timeIntervalSince1970: row["start"]), end: Date(timeIntervalSince1970: row["end"]),
+                               repeatsWeekly: row["repeatsWeekly"])
         }
     }
 
@@ -115,6 +174,10 @@ extension SQLiteStatusStore {
     /// Recomputes the stored rollups of every day of `productSlug` between two instants.
     /// Open episodes count to the end of each day here; reads recompute those days live.
     func refreshRollups(_ db: Database, productSlug: String, from start: Date, to end: Date) throws {
+        try Self.refreshRollups(db, calendar: calendar, productSlug: productSlug, from: start, to: end)
+    }
+
+    static func refreshRollups(_ db: Database, calendar: DayCalendar, productSlug: String, from start: Date, to end: Date) throws {
         let span = DateInterval(start: min(start, end), end: max(start, end))
         for day in calendar.days(overlapping: span) {
             let window = calendar.interval(of: day)
@@ -132,6 +195,10 @@ extension SQLiteStatusStore {
     }
 
     private func insert(_ episode: Episode, in db: Database) throws {
+        try Self.insert(episode, in: db)
+    }
+
+    private static func insert(_ episode: Episode, in db: Database) throws {
         try db.execute(sql: """
             INSERT INTO episode (productSlug, condition, cause, source, start, "end") VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [episode.productSlug, episode.condition.rawValue, episode.cause.rawValue, episode.source,
@@ -145,17 +212,18 @@ extension SQLiteStatusStore {
     }
 
     /// Swaps the episodes of one incident or window, then refreshes every day either set touched.
-    private func replaceEpisodes(_ db: Database, cause: Episode.Cause, source: String, with episodes: [Episode], previous: [Episode]) throws {
+    private static func replaceEpisodes(_ db: Database, calendar: DayCalendar, cause: Episode.Cause, source: String,
+                                        with episodes: [Episode], previous: [Episode]) throws {
         try db.execute(sql: "DELETE FROM episode WHERE cause = ? AND source = ?", arguments: [cause.rawValue, source])
         for episode in episodes { try insert(episode, in: db) }
         let now = Date()
         for episode in previous + episodes {
-            try refreshRollups(db, productSlug: episode.productSlug, from: episode.start, to: episode.end ?? now)
+            try refreshRollups(db, calendar: calendar, productSlug: episode.productSlug, from: episode.start, to: episode.end ?? now)
         }
-        try Self.bumpVersion(db)
+        try bumpVersion(db)
     }
 
-    private static func incidents(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Incident] {
+    static func incidents(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Incident] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM incident WHERE \(condition)", arguments: arguments)
         return try rows.map { row in
             let id: String = row["id"]
@@ -167,7 +235,8 @@ extension SQLiteStatusStore {
             let resolvedAt: Double? = row["resolvedAt"]
             return Incident(id: id, title: row["title"], impact: Incident.Impact(rawValue: row["impact"]) ?? .none,
                             productSlugs: slugs, startedAt: Date(timeIntervalSince1970: row["startedAt"]),
-                            resolvedAt: resolvedAt.map(Date.init(timeIntervalSince1970:)), updates: updates)
+                            resolvedAt: resolvedAt.map(Date.init(timeIntervalSince1970:)), updates: updates,
+                            origin: Incident.Origin(rawValue: row["origin"]) ?? .operator)
         }
     }
 }

@@ -15,14 +15,15 @@ public struct SQLiteStatusStore: StatusStore {
 
     public func syncProducts(_ products: [Product]) async throws {
         try await writer.write { db in
-            let known = try String.fetchSet(db, sql: "SELECT slug FROM product")
+            let known = try String.fetchSet(db, sql: "SELECT slug FROM product WHERE origin = 'config'")
             for product in products {
                 // An existing product keeps the date its monitoring began: its history stays true.
                 try db.execute(sql: """
-                    INSERT INTO product (slug, name, family, position, visibility, monitoredSince, hasChecks)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO product (slug, name, family, position, visibility, monitoredSince, hasChecks, origin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'config')
                     ON CONFLICT(slug) DO UPDATE SET name = excluded.name, family = excluded.family,
-                        position = excluded.position, visibility = excluded.visibility, hasChecks = excluded.hasChecks
+                        position = excluded.position, visibility = excluded.visibility, hasChecks = excluded.hasChecks,
+                        origin = 'config'
                     """, arguments: [product.slug, product.name, product.family, product.position,
                                      product.visibility.rawValue, product.monitoredSince.storedSeconds, product.hasChecks])
             }
@@ -30,6 +31,21 @@ public struct SQLiteStatusStore: StatusStore {
             for slug in removed {
                 try db.execute(sql: "UPDATE product SET visibility = ? WHERE slug = ?", arguments: [Product.Visibility.hidden.rawValue, slug])
             }
+            try Self.bumpVersion(db)
+        }
+    }
+
+    public func saveConsoleProduct(_ product: Product) async throws {
+        try await writer.write { db in
+            let origin = try String.fetchOne(db, sql: "SELECT origin FROM product WHERE slug = ?", arguments: [product.slug])
+            guard origin != Product.Origin.config.rawValue else { throw StoreError.notEditable }
+            try db.execute(sql: """
+                INSERT INTO product (slug, name, family, position, visibility, monitoredSince, hasChecks, origin)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 'console')
+                ON CONFLICT(slug) DO UPDATE SET name = excluded.name, family = excluded.family,
+                    position = excluded.position, visibility = excluded.visibility
+                """, arguments: [product.slug, product.name, product.family, product.position,
+                                 product.visibility.rawValue, product.monitoredSince.storedSeconds])
             try Self.bumpVersion(db)
         }
     }

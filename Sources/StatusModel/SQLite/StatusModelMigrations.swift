@@ -110,5 +110,26 @@ public struct StatusModelMigrations: SQLiteMigrations {
                 t.primaryKey(["productSlug", "hour", "bucket"])
             }
         }
+            migrator.registerMigration("statusModel.v3.announcements") { db in
+            try db.alter(table: "product") { t in t.add(column: "origin", .text).notNull().defaults(to: "config") }
+            try db.alter(table: "incident") { t in t.add(column: "origin", .text).notNull().defaults(to: "operator") }
+            try db.alter(table: "maintenance") { t in t.add(column: "repeatsWeekly", .boolean).notNull().defaults(to: false) }
+            try db.create(table: "statusEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("subjectID", .text).notNull()
+                // Space-separated slugs: a snapshot of who was affected, read whole.
+                t.column("productSlugs", .text).notNull()
+                t.column("at", .double).notNull()
+                t.column("title", .text).notNull()
+                t.column("message", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("windowStart", .double)
+                t.column("windowEnd", .double)
+                // A window's start and end are journalled once, by whichever process sees them first.
+                t.column("onceKey", .text).unique()
+            }
+            try db.create(index: "statusEvent_byAt", on: "statusEvent", columns: ["at"])
+        }
     }
 }

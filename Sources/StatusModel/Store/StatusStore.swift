@@ -5,6 +5,9 @@ public protocol ProductStore: Sendable {
     /// Makes the stored products match `products`: new ones added, known ones updated
     /// (their history kept), missing ones hidden rather than deleted.
     func syncProducts(_ products: [Product]) async throws
+    /// Creates or changes a product made in the operators' console; products of the config
+    /// file are left as the config says (throws `StoreError.notEditable`).
+    func saveConsoleProduct(_ product: Product) async throws
     /// Every product, hidden ones included, by family position order.
     func products() async throws -> [Product]
     func product(slug: String) async throws -> Product?
@@ -39,7 +42,37 @@ public protocol EpisodeStore: Sendable {
     func closedIncidents(productSlug: String, limit: Int) async throws -> [Incident]
     /// Creates or replaces a maintenance window and its episodes.
     func save(_ maintenance: Maintenance) async throws
+    func maintenance(id: String) async throws -> Maintenance?
+    /// Cancels a window: it goes, with its episodes; true when it existed.
+    func deleteMaintenance(id: String) async throws -> Bool
     func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance]
+    /// Opens the probes' incident on a product whose outage they confirmed, unless one is
+    /// open already (several regions or processes may confirm the same outage).
+    func openProbeIncident(productSlug: String, title: String, message: String, at: Date) async throws
+    /// Resolves the probes' open incident on a product, once none of its checks is down.
+    func resolveProbeIncident(productSlug: String, message: String, at: Date) async throws
+}
+
+/// The journal of what subscribers hear about. Saving an incident or a window journals its
+/// steps in the same transaction; the start and end of windows are journalled as time passes.
+public protocol EventStore: Sendable {
+    /// Events after `id`, oldest first.
+    func events(after id: Int64, limit: Int) async throws -> [StatusEvent]
+    /// The id of the last event, 0 when none.
+    func lastEventID() async throws -> Int64
+    /// Journals the starts and ends of windows that `now` has passed (each once, whoever calls),
+    /// and schedules the next occurrence of a weekly window that ended. Returns how many events.
+    @discardableResult
+    func recordMaintenanceTransitions(now: Date) async throws -> Int
+    /// Deletes events older than `cutoff`.
+    @discardableResult
+    func pruneEvents(before cutoff: Date) async throws -> Int
+}
+
+/// A store refused a change as asked.
+public enum StoreError: Error, Sendable, Equatable {
+    /// The product is defined in the config file.
+    case notEditable
 }
 
 /// Day states and uptime, read from the rollups kept as results and episodes arrive.
@@ -61,7 +94,7 @@ public protocol HistoryStore: Sendable {
 }
 
 /// Everything the rest of statusd needs from storage.
-public typealias StatusStore = ProductStore & ResultStore & EpisodeStore & HistoryStore & ProbeStateStore
+public typealias StatusStore = ProductStore & ResultStore & EpisodeStore & HistoryStore & ProbeStateStore & EventStore
 
 /// One product's recent history, as its page shows it.
 public struct ProductHistory: Sendable, Hashable {

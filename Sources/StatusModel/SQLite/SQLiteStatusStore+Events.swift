@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+
+extension SQLiteStatusStore {
+    public func events(after id: Int64, limit: Int) async throws -> [StatusEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM statusEvent WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map(StatusEvent.init(row:))
+        }
+    }
+
+    public func lastEventID() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM statusEvent") ?? 0 }
+    }
+
+    @discardableResult
+    public func recordMaintenanceTransitions(now: Date) async throws -> Int {
+        try await writer.write { db in
+            // Only windows that started or ended lately: a window imported long after its end
+            // is history, not news.
+            let horizon = now.addingTimeInterval(-Self.transitionHorizon).storedSeconds
+            let windows = try Self.maintenances(db, where: """
+                (start <= ? AND start > ?) OR ("end" <= ? AND "end" > ?)
+                """, arguments: [now.storedSeconds, horizon, now.storedSeconds, horizon])
+            var count = 0
+            for window in windows {
+                if window.start <= now {
+                    count += try Self.journalOnce(MaintenanceJournal.event(.maintenanceStarted, of: window, at: window.start),
+                                                  key: "maintenance:\(window.id):started", in: db)
+                }
+                if window.end <= now {
+                    count += try Self.journalOnce(MaintenanceJournal.event(.maintenanceCompleted, of: window, at: window.end),
+                                                  key: "maintenance:\(window.id):completed", in: db)
+                    // The next window of a series takes over the repetition, so each week is
+                    // scheduled once however many processes look.
+                    if let next = window.nextOccurrence(id: IncidentID.make(), calendar: calendar) {
+                        try db.execute(sql: "UPDATE maintenance SET repeatsWeekly = 0 WHERE id = ?", arguments: [window.id])
+                        try Self.save(next, in: db, calendar: calendar)
+                        count += 1
+                    }
+                }
+            }
+            return count
+        }
+    }
+
+    @discardableResult
+    public func pruneEvents(before cutoff: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM statusEvent WHERE at < ?", arguments: [cutoff.storedSeconds])
+            return db.changesCount
+        }
+    }
+
+    /// How far back a window's start or end still makes news.
+    static let transitionHorizon: TimeInterval = 86_400
+
+    static func journal(_ event: StatusEvent, in db: Database) throws {
+        _ = try journalOnce(event, key: nil, in: db)
+    }
+
+    /// Writes the event unless one with the same key exists; 1 when written.
+    private static func journalOnce(_ event: StatusEvent, key: String?, in db: Database) throws -> Int {
+        try db.execute(sql: """
+            INSERT INTO statusEvent (kind, subjectID, productSlugs, at, title, message, status, windowStart, windowEnd, onceKey)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(onceKey) DO NOTHING
+            """, arguments: [event.kind.rawValue, event.subjectID, event.productSlugs.joined(separator: " "), event.at.storedSeconds,
+                             event.title, event.message, event.status, event.windowStart?.storedSeconds,
+                             event.windowEnd?.storedSeconds, key])
+        return db.changesCount
+    }
+}
+
+extension StatusEvent {
+    init(row: Row) {
+        let slugs: String = row["productSlugs"]
+        let start: Double? = row["windowStart"]
+        let end: Double? = row["windowEnd"]
+        self.init(id: row["id"], kind: StatusEvent.Kind(rawValue: row["kind"]) ?? .incidentUpdated, subjectID: row["subjectID"],
+                  productSlugs: slugs.split(separator: " ").map(String.init), at: Date(timeIntervalSince1970: row["at"]),
+                  title: row["title"], message: row["message"], status: row["status"],
+                  windowStart: start.map(Date.init(timeIntervalSince1970:)), windowEnd: end.map(Date.init(timeIntervalSince1970:)))
+    }
+}
