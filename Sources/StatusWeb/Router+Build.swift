@@ -8,6 +8,15 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
     site.addPublicRoutes(to: router)
     site.addProbeRoutes(to: router)
     site.addStatuspageRoutes(to: router)
-    if let accounts = site.accounts { site.addAccountRoutes(to: router, accounts: accounts) }
+    if let accounts = site.accounts {
+        site.addAccountRoutes(to: router, accounts: accounts)
+        site.addIncidentConsoleRoutes(to: router, accounts: accounts)
+        site.addMaintenanceConsoleRoutes(to: router, accounts: accounts)
+        site.addProductConsoleRoutes(to: router, accounts: accounts)
+    }
+    if let subscriptions = site.subscriptions {
+        site.addSubscriptionRoutes(to: router, subscriptions: subscriptions)
+        if site.accounts != nil { site.addAccountSubscriptionRoutes(to: router, subscriptions: subscriptions) }
+    }
     return router
 }

@@ -22,6 +22,10 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let accounts: AccountService?
     /// The mail outbox, for the operators' view of pending and dead-lettered mail.
     let outbox: (any OutboxStore)?
+    /// Status subscriptions; nil serves no subscription pages.
+    let subscriptions: SubscriptionService?
+    /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
+    let announcementsChanged: @Sendable () -> Void
     let catalog: MessageCatalog
     let renderer: PageRenderer
     let assets: StaticAssets
@@ -34,10 +38,14 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         metricsText: (@Sendable () async -> String)? = nil,
         accounts: AccountService? = nil,
         outbox: (any OutboxStore)? = nil,
+        subscriptions: SubscriptionService? = nil,
+        announcementsChanged: @escaping @Sendable () -> Void = {},
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
         self.outbox = outbox
+        self.subscriptions = subscriptions
+        self.announcementsChanged = announcementsChanged
         self.pushChecks = pushChecks
         self.metricsText = metricsText
         self.store = store

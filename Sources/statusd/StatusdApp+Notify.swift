@@ -7,12 +7,18 @@ import StatusModel
 extension StatusdApp {
     /// The mail delivery service when a mail server is configured; none otherwise, and mail
     /// waits in the outbox until one is (said once, at start).
-    static func mailDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) async throws -> [any Service] {
+    /// The mail delivery service, when SMTP is configured, and how to wake it after mail was queued.
+    struct MailDelivery {
+        var services: [any Service] = []
+        var wake: @Sendable () -> Void = {}
+    }
+
+    static func mailDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) async throws -> MailDelivery {
         let outbox = SQLiteOutboxStore(database: database)
         guard let smtp = config.smtp else {
             let waiting = try await outbox.countsByState()[.pending] ?? 0
             logger.notice("no smtp in the config: mail waits in the outbox", metadata: ["waiting": "\(waiting)"])
-            return []
+            return MailDelivery()
         }
         if smtp.username != nil, !smtp.requireTLS, smtp.url.lowercased().hasPrefix("smtp:") {
             logger.warning("smtp logs in without require_tls: the password may cross the network unencrypted")
@@ -24,6 +30,7 @@ extension StatusdApp {
         var policy = DeliveryPolicy()
         // A send must end before its lease does, or another statusd process could send it too.
         policy.lease = max(policy.lease, smtp.timeout * 2)
-        return [DeliveryService(store: outbox, transport: sender, composer: composer, policy: policy, logger: logger)]
+        let delivery = DeliveryService(store: outbox, transport: sender, composer: composer, policy: policy, logger: logger)
+        return MailDelivery(services: [delivery], wake: { delivery.wake() })
     }
 }

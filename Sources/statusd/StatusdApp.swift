@@ -74,18 +74,22 @@ enum StatusdApp {
         let store = try await openStore(config: config, database: database, logger: logger)
         let metricsText = bootstrapMetrics(store: store)
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
+        let mail = try await mailDelivery(config: config, database: database, logger: logger)
+        let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL)
+        let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
+                                                queued: { mail.wake() }, logger: logger)
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                         accounts: accounts(config: config, database: database),
-                                        outbox: SQLiteOutboxStore(database: database))
+                                        outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
+                                        announcementsChanged: { announcements.wake() })
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
-        let mail = try await mailDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
-            services: [retention, worker] + mail,
+            services: [retention, worker, announcements] + mail.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host

@@ -1,7 +1,7 @@
 import GRDB
 import StatusModel
 
-/// The tables of Notify: the outbox.
+/// The tables of Notify: the outbox and the status subscriptions.
 public struct NotifyMigrations: SQLiteMigrations {
     public init() {}
 
@@ -38,5 +38,6 @@ public struct NotifyMigrations: SQLiteMigrations {
                 try db.drop(table: "outboxMessage_standIn")
             }
         }
+        SubscriptionMigrations.register(in: &migrator)
     }
 }

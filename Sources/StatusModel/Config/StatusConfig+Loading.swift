@@ -97,7 +97,7 @@ extension StatusConfig {
             let fields = try item.mapping(allowed: ["slug", "name", "family", "position", "visibility", "checks"])
             guard let slugNode = fields["slug"] else { throw item.error("missing key", key: "\(item.path).slug") }
             let slug = try slugNode.nonEmptyString()
-            guard slug.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+            guard ProductSlug.isValid(slug) else {
                 throw slugNode.error("use lower-case letters, digits and dashes only, got \"\(slug)\"")
             }
             guard seen.insert(slug).inserted else { throw slugNode.error("\"\(slug)\" is already used by another product") }

@@ -39,3 +39,10 @@ public struct Product: Sendable, Hashable, Codable {
         self.hasChecks = hasChecks
     }
 }
+
+/// The rule for product slugs, the same in the config file and in the console: they end up in URLs.
+public enum ProductSlug {
+    public static func isValid(_ slug: String) -> Bool {
+        !slug.isEmpty && slug.count <= 64 && slug.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+}

@@ -4,15 +4,32 @@ import Foundation
 public struct MessageCatalog: Sendable {
     private let messages: [Language: [String: String]]
 
-    /// Loads the catalogs shipped with StatusWeb; fails when one is missing or malformed,
-    /// or when a key exists in one language and not in another.
+    /// Loads the catalogs shipped with StatusWeb: `Messages/fr.json` and `en.json`, plus one
+    /// file per area and language (`Messages/console.fr.json`), so each part of the site keeps
+    /// its texts in its own file. Fails when one is malformed, when two files define the same
+    /// key, or when a key exists in one language and not in another.
     public static func bundled() throws -> MessageCatalog {
+        guard let folder = Bundle.module.url(forResource: "Messages", withExtension: nil) else {
+            throw CatalogError(message: "missing the Messages folder")
+        }
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         var messages: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            guard let url = Bundle.module.url(forResource: "Messages/\(language.rawValue)", withExtension: "json")
-                ?? Bundle.module.url(forResource: language.rawValue, withExtension: "json", subdirectory: "Messages")
-            else { throw CatalogError(message: "missing Messages/\(language.rawValue).json") }
-            messages[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+            let mine = files.filter { url in
+                let parts = url.deletingPathExtension().lastPathComponent.split(separator: ".")
+                return url.pathExtension == "json" && parts.last.map(String.init) == language.rawValue
+            }
+            guard !mine.isEmpty else { throw CatalogError(message: "missing Messages/\(language.rawValue).json") }
+            var table: [String: String] = [:]
+            for url in mine.sorted(by: { $0.lastPathComponent < $1.lastPathComponent }) {
+                let texts = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+                for (key, text) in texts {
+                    guard table.updateValue(text, forKey: key) == nil else {
+                        throw CatalogError(message: "the key \(key) is defined twice in the \(language.rawValue) catalogs")
+                    }
+                }
+            }
+            messages[language] = table
         }
         let keySets = Set(messages.values.map { Set($0.keys) })
         guard keySets.count == 1 else { throw CatalogError(message: "the message catalogs do not have the same keys") }

@@ -17,6 +17,7 @@ struct ProductPage {
     }
 
     let page: PageChrome
+    let slug: String
     let name: String
     let family: String
     let condition: String
@@ -49,6 +50,7 @@ struct ProductPage {
         }
         return ProductPage(
             page: PageChrome(language: language, catalog: catalog, title: product.name, path: "/products/\(product.slug)"),
+            slug: product.slug,
             name: product.name,
             family: product.family,
             condition: history.condition.rawValue,

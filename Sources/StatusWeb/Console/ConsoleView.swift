@@ -1,0 +1,73 @@
+import Foundation
+import StatusModel
+
+/// What the operators' console pages show: the chrome, the form being filled (values kept,
+/// errors next to fields), the choices of products, impacts and statuses, and the lists.
+struct ConsoleView {
+    /// The notices a redirect may ask for: only these, so a link cannot make the page say anything.
+    static let notices: Set<String> = ["update_posted", "incident_saved", "maintenance_saved", "maintenance_cancelled", "product_saved"]
+
+    let page: PageChrome
+    let csrf: String
+    var notice = ""
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+    var hasErrors: Bool { !errors.isEmpty }
+    var products: [Choice] = []
+    var impacts: [Choice] = []
+    var statuses: [Choice] = []
+    var incidents: [IncidentRow] = []
+    var incident: IncidentRow?
+    var windows: [WindowRow] = []
+    var window: WindowRow?
+    var productRows: [ProductRow] = []
+    var visibilities: [Choice] = []
+
+    struct Choice {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct IncidentRow {
+        let id: String
+        let title: String
+        let impact: String
+        let status: String
+        let statusWord: String
+        let products: String
+        let started: String
+        let resolved: Bool
+        let automatic: Bool
+        let updates: [UpdateRow]
+    }
+
+    struct UpdateRow {
+        let statusWord: String
+        let message: String
+        let at: String
+    }
+
+    struct WindowRow {
+        let id: String
+        let title: String
+        let message: String
+        let products: String
+        let start: String
+        let end: String
+        let status: String
+        let statusWord: String
+        let weekly: Bool
+    }
+
+    struct ProductRow {
+        let slug: String
+        let name: String
+        let family: String
+        let position: String
+        let visibility: String
+        let visibilityWord: String
+        let fromConfig: Bool
+        let visibilities: [Choice]
+    }
+}

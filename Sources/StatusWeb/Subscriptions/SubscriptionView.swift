@@ -1,0 +1,38 @@
+import Foundation
+import Notify
+import StatusModel
+
+/// What the subscription pages show: the form (address, all products or chosen ones), or a
+/// message with at most one button.
+struct SubscriptionView {
+    let page: PageChrome
+    let csrf: String
+    var notice = ""
+    var message = ""
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+    var hasErrors: Bool { !errors.isEmpty }
+    var products: [ConsoleView.Choice] = []
+    var followsAll = true
+    /// Where the form posts, and the button's words.
+    var action = ""
+    var button = ""
+    /// A second form: the one-click unsubscribe.
+    var unsubscribeAction = ""
+    var email = ""
+    var loggedIn = false
+}
+
+/// Reading the choice of products from a subscription form: "all", or the boxes ticked.
+struct ProductChoice {
+    let followsAll: Bool
+    let slugs: [String]
+
+    init(_ form: FormValues, known: Set<String>) {
+        followsAll = form["scope"] != "chosen"
+        slugs = followsAll ? [] : form.all("products").filter(known.contains)
+    }
+
+    /// Field → message key.
+    var errors: [String: String] { !followsAll && slugs.isEmpty ? ["products": "error_products_required"] : [:] }
+}
