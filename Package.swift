@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "StatusWebTests",
             dependencies: [
-                "StatusModel", "StatusWeb", "Portal", "Notify",
+                "StatusModel", "StatusWeb", "Portal", "Notify", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -8,6 +8,8 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
     site.addPublicRoutes(to: router)
     site.addProbeRoutes(to: router)
     site.addStatuspageRoutes(to: router)
+    site.addFeedRoutes(to: router)
+    site.addBadgeRoutes(to: router)
     if let accounts = site.accounts {
         site.addAccountRoutes(to: router, accounts: accounts)
         site.addIncidentConsoleRoutes(to: router, accounts: accounts)

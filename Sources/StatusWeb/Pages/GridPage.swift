@@ -37,6 +37,7 @@ struct GridPage {
     let families: [Family]
     let legend: [LegendItem]
     let hasProducts: Bool
+    let feed: FeedLink
 
     static func legend(_ language: Language, _ catalog: MessageCatalog) -> [LegendItem] {
         DayState.allCases.map { LegendItem(state: $0.rawValue, icon: $0.icon, label: catalog.text("state_\($0.rawValue)", language)) }
@@ -67,7 +68,8 @@ struct GridPage {
             },
             families: familyOrder.map { Family(name: $0, rows: rowsByFamily[$0] ?? [], columnCount: days.count + 1) },
             legend: legend(language, catalog),
-            hasProducts: !visible.isEmpty
+            hasProducts: !visible.isEmpty,
+            feed: FeedLink(scope: .allProducts, language: language, catalog: catalog)
         )
     }
 }

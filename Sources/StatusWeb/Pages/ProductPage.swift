@@ -36,6 +36,7 @@ struct ProductPage {
     let chartDay: String
     let chartDays: String
     let chartDaysAlt: String
+    let feed: FeedLink
 
     static func build(
         product: Product, history: ProductHistory, incidents: [Incident], reasons: [String] = [],
@@ -76,7 +77,8 @@ struct ProductPage {
             legend: GridPage.legend(language, catalog),
             chartDay: "/products/\(product.slug)/response-times.svg?lang=\(language.rawValue)",
             chartDays: "/products/\(product.slug)/response-times.svg?range=days&lang=\(language.rawValue)",
-            chartDaysAlt: catalog.text("chart_days_title", language, history.days.count)
+            chartDaysAlt: catalog.text("chart_days_title", language, history.days.count),
+            feed: FeedLink(scope: .product(product), language: language, catalog: catalog)
         )
     }
 

@@ -97,18 +97,7 @@ extension StatusSite {
     /// Serves a page from the cache while no state changed, rendering it otherwise; answers 304
     /// when the browser already holds this version.
     private func cachedPage(_ request: Request, key: PageCache.Key, render: (Date) async throws -> String) async throws -> Response {
-        let now = clock()
-        let day = calendar.day(containing: now)
-        let version = try await store.stateVersion()
-        let entry: PageCache.Entry
-        if let cached = await cache.entry(for: key, version: version, day: day, now: now) {
-            entry = cached
-        } else {
-            let body = try await render(now)
-            let validUntil = try await store.nextScheduledChange(after: now)
-            entry = PageCache.Entry(body: body, etag: PageCache.etag(for: body), version: version, day: day, validUntil: validUntil)
-            await cache.store(entry, for: key)
-        }
+        let entry = try await cachedEntry(key: key, render: render)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
@@ -117,6 +106,20 @@ extension StatusSite {
         var response = conditional(request, body: entry.body, etag: entry.etag, headers: headers)
         rememberLanguage(request, in: &response)
         return response
+    }
+
+    /// The cached body for `key` while no state changed since it was rendered; renders it otherwise.
+    /// Pages and feeds share it so both go stale on the same events.
+    func cachedEntry(key: PageCache.Key, render: (Date) async throws -> String) async throws -> PageCache.Entry {
+        let now = clock()
+        let day = calendar.day(containing: now)
+        let version = try await store.stateVersion()
+        if let cached = await cache.entry(for: key, version: version, day: day, now: now) { return cached }
+        let body = try await render(now)
+        let validUntil = try await store.nextScheduledChange(after: now)
+        let entry = PageCache.Entry(body: body, etag: PageCache.etag(for: body), version: version, day: day, validUntil: validUntil)
+        await cache.store(entry, for: key)
+        return entry
     }
 
     func conditional(_ request: Request, body: String, etag: String, headers: HTTPFields) -> Response {
