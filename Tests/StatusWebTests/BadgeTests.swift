@@ -46,8 +46,9 @@ import Testing
             #expect(badge.body.contains("<title>Cegid Loop: \(english)</title>"))
             #expect(badge.body.contains(">\(english)</text>"))
             #expect(badge.body.contains("fill=\"\(colour)\""))
-            let french = try await client.fetch("/products/loop/badge.svg")
-            #expect(french.body.contains("<title>Cegid Loop: \(french)</title>"))
+            let inFrench = try await client.fetch("/products/loop/badge.svg")
+            #expect(inFrench.body.contains("<title>Cegid Loop: \(french)</title>"))
+            #expect(inFrench.headers[.contentLanguage] == "fr")
         }
     }
 

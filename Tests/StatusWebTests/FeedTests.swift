@@ -102,6 +102,7 @@ extension SiteFixture {
             #expect(loop.body.contains("Lenteurs de connexion") && loop.body.contains("Certificat expiré."))
             #expect(!loop.body.contains("Mise à jour de la base"))
             #expect(loop.body.contains("href=\"https://status.example.com/products/loop/feed.atom?lang=en\""))
+            #expect(loop.body.contains("<id>tag:status.example.com,2026:products/loop/feed.atom/en</id>"))
             #expect(loop.body.contains("<title type=\"text\">Incidents and maintenance · Cegid Loop · Service status</title>"))
 
             let stream = try await client.fetch("/products/stream/feed.atom?lang=en")

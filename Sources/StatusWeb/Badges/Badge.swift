@@ -28,6 +28,8 @@ struct Badge {
         let messageWidth = (messageText + 2 * Self.padding).rounded(.up)
         let width = labelWidth + messageWidth
         let spoken = XMLEscaping.escape("\(label): \(message)")
+        // Ids unique to this badge: two badges inlined in one HTML page must not clip each other.
+        let id = "b" + PageCache.etag(for: "\(label)|\(message)|\(colour.rawValue)").filter(\.isHexDigit)
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         // The text is drawn twice, a dark copy one pixel lower first: the shadow shields.io uses
         // to keep white text readable. `textLength` makes the browser fit the text to the width
@@ -42,11 +44,11 @@ struct Badge {
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(Self.height))" viewBox="0 0 \(Int(width)) \(Int(Self.height))" role="img" aria-label="\(spoken)">\
             <title>\(spoken)</title>\
-            <linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>\
-            <clipPath id="r"><rect width="\(Int(width))" height="\(Int(Self.height))" rx="3" fill="#fff"/></clipPath>\
-            <g clip-path="url(#r)"><rect width="\(Int(labelWidth))" height="\(Int(Self.height))" fill="\(Self.labelColour)"/>\
+            <linearGradient id="\(id)s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>\
+            <clipPath id="\(id)r"><rect width="\(Int(width))" height="\(Int(Self.height))" rx="3" fill="#fff"/></clipPath>\
+            <g clip-path="url(#\(id)r)"><rect width="\(Int(labelWidth))" height="\(Int(Self.height))" fill="\(Self.labelColour)"/>\
             <rect x="\(Int(labelWidth))" width="\(Int(messageWidth))" height="\(Int(Self.height))" fill="\(colour.rawValue)"/>\
-            <rect width="\(Int(width))" height="\(Int(Self.height))" fill="url(#s)"/></g>\
+            <rect width="\(Int(width))" height="\(Int(Self.height))" fill="url(#\(id)s)"/></g>\
             <g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">\
             \(text(label, centre: labelWidth / 2, length: labelText))\
             \(text(message, centre: labelWidth + messageWidth / 2, length: messageText))</g></svg>

@@ -56,7 +56,7 @@ struct StatusFeed {
         case .product(let product): (scopeName, pagePath) = ("\(product.name) · \(siteName)", "/products/\(product.slug)")
         }
         return AtomFeed(
-            id: tag("feed\(Self.path(for: scope))/\(language.rawValue)"),
+            id: tag("\(Self.path(for: scope).dropFirst())/\(language.rawValue)"),
             title: catalog.text("feed_title", language, scopeName),
             subtitle: catalog.text("feed_subtitle", language),
             updated: feedUpdated(entries: Array(entries), now: now),
