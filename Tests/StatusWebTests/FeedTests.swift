@@ -179,6 +179,14 @@ extension SiteFixture {
             #expect(changed.status == .ok)
             #expect(changed.headers[.eTag] != etag)
             #expect(changed.body.contains("Nouvelle panne") && changed.body.contains("Nous regardons."))
+
+            // A new step of the timeline, with nothing else changed, reaches the feed too.
+            var incident = try #require(try await fixture.store.incident(id: "i3"))
+            incident.updates.append(.init(status: .monitoring, message: "Correctif déployé.", at: SiteFixture.now.addingTimeInterval(-30)))
+            try await fixture.store.save(incident)
+            let stepped = try await client.fetch("/products/loop/feed.atom", headers: [.ifNoneMatch: try #require(changed.headers[.eTag])])
+            #expect(stepped.status == .ok)
+            #expect(stepped.body.contains("Correctif déployé.") && stepped.body.contains("Surveillance"))
         }
     }
 

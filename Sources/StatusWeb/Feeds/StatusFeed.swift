@@ -91,7 +91,7 @@ struct StatusFeed {
 
     private func entry(for window: Maintenance, on affected: [Product], now: Date, formatter: DayFormatter) -> AtomFeed.Entry {
         let status = window.status(at: now)
-        let statusWord = catalog.text("maintenance_\(status.rawValue)", language)
+        let statusWord = catalog.text("maintenance_status_\(status.rawValue)", language)
         let schedule = catalog.text("feed_maintenance_schedule", language, formatter.instant(window.start), formatter.instant(window.end))
         var html = "<p><strong>\(Self.html(statusWord))</strong> · \(Self.html(schedule))</p>"
         if !window.message.isEmpty { html += "<p>\(Self.htmlLines(window.message))</p>" }
