@@ -59,10 +59,22 @@ import Testing
         try await servers.switchTo("ok")
         #expect(try await eventually { try await condition(store) == .operational })
         let episodes = try await store.episodes(productSlug: "loop", overlapping: DateInterval(start: .distantPast, end: .distantFuture))
+            .filter { $0.cause == .probe }
         #expect(episodes.count == 1)
         #expect(episodes.first?.end != nil)
         // The episode starts at the first failure, not at its confirmation.
         #expect(episodes.first?.start == failures.first?.time)
+
+        // The confirmed outage opened an incident titled with the reason, and the recovery resolved it.
+        let incidents = try await store.recentIncidents(limit: 10)
+        #expect(incidents.count == 1)
+        let incident = try #require(incidents.first)
+        #expect(incident.origin == .probes && incident.productSlugs == ["loop"])
+        #expect(incident.title == "Cegid Loop : statut 503, attendu 200-299")
+        #expect(incident.updates.map(\.status) == [.investigating, .resolved])
+        #expect(incident.startedAt == failures.first?.time)
+        let kinds = try await store.events(after: 0, limit: 10).map(\.kind)
+        #expect(kinds == [.outageConfirmed, .recoveryConfirmed])
     }
 
     @Test func aSingleFailureOpensNoEpisode() async throws {
