@@ -1,0 +1,142 @@
+import Foundation
+import Notify
+import StatusModel
+import Testing
+
+/// Subscriptions and the fan-out of status events to the outbox, on one SQLite file as in production.
+@Suite struct AnnouncementTests {
+    let clock = TestClock()
+    let base = "https://status.example.com"
+
+    struct World {
+        let status: SQLiteStatusStore
+        let subscriptions: SubscriptionService
+        let outbox: SQLiteOutboxStore
+        let folder: URL
+    }
+
+    func world() async throws -> World {
+        let (database, folder) = try Fixture.fileDatabase()
+        let status = SQLiteStatusStore(database: database, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!))
+        try await status.syncProducts([
+            Product(slug: "loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: clock.now),
+            Product(slug: "stream", name: "Cegid Stream", family: "Media", position: 2, monitoredSince: clock.now),
+            Product(slug: "secret", name: "Interne", family: "Interne", position: 3, visibility: .hidden, monitoredSince: clock.now),
+        ])
+        return World(status: status, subscriptions: SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: base),
+                     outbox: SQLiteOutboxStore(database: database), folder: folder)
+    }
+
+    func announcer(_ world: World) -> AnnouncementService {
+        AnnouncementService(events: world.status, subscriptions: world.subscriptions, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!),
+                            now: { [clock] in clock.now }, logger: Fixture.logger)
+    }
+
+    /// Every queued mail, oldest first.
+    func queued(_ world: World) async throws -> [Mail] {
+        try await world.outbox.claimDue(now: clock.now.addingTimeInterval(1), limit: 10_000, leaseUntil: clock.now.addingTimeInterval(60),
+                                        messageIDDomain: "example.com").map(\.mail)
+    }
+
+    func confirmationToken(_ mail: Mail) throws -> String {
+        let range = try #require(mail.text.range(of: "\(base)/subscriptions/confirm/"))
+        return String(mail.text[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    @Test func eachFollowerGetsEachEventOnceInTheirLanguage() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        // Anne follows everything in French, Bob follows Stream only in English, Carl never confirms.
+        try await world.subscriptions.request(email: "Anne@Example.org", language: "fr", productSlugs: [], now: clock.now)
+        try await world.subscriptions.request(email: "bob@example.org", language: "en", productSlugs: ["stream"], now: clock.now)
+        try await world.subscriptions.request(email: "carl@example.org", language: "fr", productSlugs: [], now: clock.now)
+        let confirmations = try await queued(world)
+        #expect(confirmations.map(\.to) == ["anne@example.org", "bob@example.org", "carl@example.org"])
+        for mail in confirmations.prefix(2) {
+            #expect(try await world.subscriptions.confirm(token: try confirmationToken(mail), now: clock.now) != nil)
+        }
+
+        var incident = Incident(id: "i1", title: "Lenteurs <script>x</script>", impact: .minor, productSlugs: ["loop"], startedAt: clock.now)
+        incident.post(.init(status: .investigating, message: "On regarde.", at: clock.now))
+        try await world.status.save(incident)
+        var both = Incident(id: "i2", title: "Réseau", impact: .major, productSlugs: ["loop", "stream"], startedAt: clock.now)
+        both.post(.init(status: .identified, message: "Coupure réseau.", at: clock.now))
+        try await world.status.save(both)
+        var hidden = Incident(id: "i3", title: "Interne", impact: .major, productSlugs: ["secret"], startedAt: clock.now)
+        hidden.post(.init(status: .investigating, message: "Rien à voir.", at: clock.now))
+        try await world.status.save(hidden)
+
+        // Two announcers at once, as two statusd processes would run them: still once each.
+        async let first = announcer(world).announcePending()
+        async let second = announcer(world).announcePending()
+        _ = try await (first, second)
+        _ = try await announcer(world).announcePending()
+
+        let mails = try await queued(world)
+        #expect(mails.map(\.to).sorted() == ["anne@example.org", "anne@example.org", "bob@example.org"])
+        let anne = mails.filter { $0.to == "anne@example.org" }
+        #expect(anne.map(\.subject) == ["[Incident] Lenteurs <script>x</script>", "[Incident] Réseau"])
+        #expect(anne.allSatisfy { $0.language == "fr" && $0.text.contains("Statut : ") })
+        #expect(anne[0].html?.contains("<script>") == false && anne[0].html?.contains("&lt;script&gt;") == true)
+        let bob = try #require(mails.first { $0.to == "bob@example.org" })
+        #expect(bob.language == "en" && bob.text.contains("Products : Cegid Loop, Cegid Stream") && bob.text.contains("identified"))
+        // Every update carries its one-click unsubscribe (RFC 8058), on the configured base URL.
+        for mail in mails {
+            let unsubscribe = try #require(mail.headers["List-Unsubscribe"])
+            #expect(unsubscribe.hasPrefix("<\(base)/subscriptions/") && unsubscribe.hasSuffix("/unsubscribe>"))
+            #expect(mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
+            let token = String(unsubscribe.dropFirst("<\(base)/subscriptions/".count).dropLast("/unsubscribe>".count))
+            #expect(try await world.subscriptions.subscription(manageToken: token)?.address == mail.to)
+        }
+    }
+
+    @Test func aConfirmationLinkLasts48HoursAndAForgedSettingsLinkOpensNothing() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        try await world.subscriptions.request(email: "late@example.org", language: "fr", productSlugs: ["loop"], now: clock.now)
+        let token = try confirmationToken(try #require(try await queued(world).first))
+        #expect(try await world.subscriptions.confirm(token: token, now: clock.now.addingTimeInterval(48 * 3600 + 1)) == nil)
+        #expect(try await world.subscriptions.confirm(token: "not-a-token", now: clock.now) == nil)
+        let confirmed = try #require(try await world.subscriptions.confirm(token: token, now: clock.now.addingTimeInterval(47 * 3600)))
+        let good = try await world.subscriptions.manageToken(for: confirmed.id)
+        #expect(try await world.subscriptions.subscription(manageToken: good)?.id == confirmed.id)
+        for forged in [good.dropLast() + "0", "\(confirmed.id + 1)" + good.drop { $0 != "-" }, "1-", ""] {
+            #expect(try await world.subscriptions.subscription(manageToken: String(forged)) == nil, "\(forged)")
+        }
+    }
+
+    @Test func askingAgainForAConfirmedAddressSendsItsSettingsInsteadOfChangingIt() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        try await world.subscriptions.request(email: "anne@example.org", language: "fr", productSlugs: ["loop"], now: clock.now)
+        let token = try confirmationToken(try #require(try await queued(world).first))
+        _ = try await world.subscriptions.confirm(token: token, now: clock.now)
+        let outcome = try await world.subscriptions.request(email: "anne@example.org", language: "en", productSlugs: [], now: clock.now)
+        guard case .alreadyConfirmed = outcome else { Issue.record("expected the settings mail, got \(outcome)"); return }
+        let mail = try #require(try await queued(world).first)
+        #expect(mail.text.contains("\(base)/subscriptions/") && !mail.text.contains("/confirm/"))
+        let kept = try await world.subscriptions.store.followers(of: ["stream"])
+        #expect(kept.isEmpty, "a stranger cannot widen someone's subscription")
+        await #expect(throws: SubscriptionError.invalidEmail) {
+            try await world.subscriptions.request(email: "pas une adresse", language: "fr", productSlugs: [], now: clock.now)
+        }
+    }
+
+    @Test func maintenanceStartAndEndAreAnnouncedAsTimePasses() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        _ = try await world.subscriptions.subscribeUser(userID: 7, email: "ops@client.fr", language: "fr", productSlugs: [], now: clock.now)
+        let start = clock.now.addingTimeInterval(600)
+        try await world.status.save(Maintenance(id: "m1", title: "Migration", message: "Coupure de 10 minutes.", productSlugs: ["loop"],
+                                                start: start, end: start.addingTimeInterval(600)))
+        _ = try await announcer(world).announcePending()
+        clock.advance(seconds: 601)
+        _ = try await announcer(world).announcePending()
+        clock.advance(seconds: 600)
+        _ = try await announcer(world).announcePending()
+        _ = try await announcer(world).announcePending()
+        #expect(try await queued(world).map(\.subject) == [
+            "[Maintenance planifiée] Migration", "[Maintenance en cours] Migration", "[Maintenance terminée] Migration",
+        ])
+    }
+}
