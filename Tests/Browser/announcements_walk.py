@@ -14,12 +14,11 @@ import datetime
 import re
 import subprocess
 import sys
-import traceback
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 import portal_walk as portal
+from headless import run_steps
 from portal_walk import fill, submit, wait_text
 
 BASE, MAILBOX, OPERATOR_LINK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -161,27 +160,5 @@ def visitor_unsubscribes_from_the_last_mail(driver):
     assert "404" in driver.title or "introuvable" in driver.find_element(By.TAG_NAME, "body").text.lower(), "the link is dead"
 
 
-def main():
-    driver = portal.browser()
-    passed = failed = 0
-    try:
-        for function in STEPS:
-            try:
-                function(driver)
-                passed += 1
-                print(f"ok {function.__name__}")
-            except Exception as error:  # report and stop: later steps need the earlier ones
-                failed += 1
-                print(f"FAILED {function.__name__}: {error!r}")
-                print(traceback.format_exc())
-                print(driver.current_url)
-                print(driver.find_element(By.TAG_NAME, "body").text[:1500])
-                break
-    finally:
-        driver.quit()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps(STEPS, portal.browser))

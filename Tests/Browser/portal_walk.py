@@ -10,13 +10,12 @@ it received at least N (its arguments: ADDRESS N); the test points it at the SMT
 Closes with "N passed, M failed"; exits 1 on any failure.
 """
 import re
-import traceback
 import subprocess
 import sys
 
 from selenium import webdriver
 
-from headless import chromium
+from headless import chromium, run_steps
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -156,27 +155,5 @@ def forgotten_password_is_reset_and_only_the_new_one_works(driver):
     wait_text(driver, "#account-email", "claire@client.fr")
 
 
-def main():
-    driver = browser()
-    passed = failed = 0
-    try:
-        for function in STEPS:
-            try:
-                function(driver)
-                passed += 1
-                print(f"ok {function.__name__}")
-            except Exception as error:  # report and stop: later steps need the earlier ones
-                failed += 1
-                print(f"FAILED {function.__name__}: {error!r}")
-                print(traceback.format_exc())
-                print(driver.current_url)
-                print(driver.find_element(By.TAG_NAME, "body").text[:1500])
-                break
-    finally:
-        driver.quit()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps(STEPS, browser))

@@ -8,10 +8,7 @@ import Testing
     @Test func visitorSubscribesAndHearsOfEachUpdateOfTheProductTheyFollow() async throws {
         let smtp = try await SMTPServer()
         let workspace = try Workspace(config: "database: $DATABASE\nbase_url: http://127.0.0.1:1\n")
-        // Links in mails are built on the base URL: learn a free port first, then set both.
-        let probe = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("probe.log").path)
-        let port = try #require(probe.baseURL.split(separator: ":").last)
-        _ = try await probe.stopped()
+        let port = try await workspace.freePort()
         let base = "http://127.0.0.1:\(port)"
         try """
             database: \(workspace.databasePath)
@@ -39,10 +36,7 @@ import Testing
 
         let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
                                                    environment: ["STATUSD_LISTEN": "127.0.0.1:\(port)"])
-        let mailbox = workspace.folder.appendingPathComponent("mailbox.sh").path
-        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/smtp_mail.py").path
-        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(smtp.mailFolder) \"$1\" \"$2\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailbox)
+        let mailbox = try workspace.mailbox(smtp)
 
         let walk = try await BrowserTests.runScript("Tests/Browser/announcements_walk.py", [server.baseURL, mailbox, operatorLink])
         #expect(walk.status == 0, "announcements walk failed:\n\(walk.output)")

@@ -8,10 +8,7 @@ import Testing
     @Test func adminInvitesAUserWhoActivatesLogsInAndResetsThePassword() async throws {
         let smtp = try await SMTPServer()
         let workspace = try Workspace(config: "database: $DATABASE\nbase_url: http://127.0.0.1:1\n")
-        // The base URL must be the server's own for links in mails to work: set it once the port is known.
-        let probe = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("probe.log").path)
-        let port = try #require(probe.baseURL.split(separator: ":").last)
-        _ = try await probe.stopped()
+        let port = try await workspace.freePort()
         try """
             database: \(workspace.databasePath)
             listen: 127.0.0.1:\(port)
@@ -30,10 +27,7 @@ import Testing
         let server = try await RunningServer.start(configPath: workspace.configPath, stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
                                        environment: ["STATUSD_LISTEN": "127.0.0.1:\(port)"])
         // The walk reads its mail where a person would: as the SMTP server on loopback received it.
-        let mailbox = workspace.folder.appendingPathComponent("mailbox.sh").path
-        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/smtp_mail.py").path
-        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(smtp.mailFolder) \"$1\" \"$2\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailbox)
+        let mailbox = try workspace.mailbox(smtp)
 
         let walk = try await BrowserTests.runScript("Tests/Browser/portal_walk.py", [server.baseURL, mailbox, adminLink])
         #expect(walk.status == 0, "portal walk failed:\n\(walk.output)")

@@ -154,3 +154,24 @@ func httpPost(_ url: String) async throws -> (status: Int, body: String) {
     let (data, response) = try await URLSession.shared.data(for: request)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
 }
+
+extension Workspace {
+    /// A port that was free a moment ago, learnt by serving once on port 0: links in mails are
+    /// built on `base_url`, which must name the server's port before it starts.
+    func freePort() async throws -> String {
+        let probe = try await RunningServer.start(configPath: configPath, stderrPath: folder.appendingPathComponent("probe.log").path)
+        _ = try await probe.stopped()
+        guard let port = probe.baseURL.split(separator: ":").last else { throw CocoaError(.featureUnsupported) }
+        return String(port)
+    }
+
+    /// A command that prints the last mail an address received on `smtp` (waiting for at least
+    /// N of them): the browser walks read their mail where a person would.
+    func mailbox(_ smtp: SMTPServer) throws -> String {
+        let mailbox = folder.appendingPathComponent("mailbox.sh").path
+        let reader = StatusdBinary.repositoryRoot.appendingPathComponent("Tests/Browser/smtp_mail.py").path
+        try "#!/bin/sh\nexec /usr/bin/python3 \(reader) \(smtp.mailFolder) \"$1\" \"$2\"\n".write(toFile: mailbox, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailbox)
+        return mailbox
+    }
+}
