@@ -8,6 +8,7 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
     site.addPublicRoutes(to: router)
     site.addProbeRoutes(to: router)
     site.addStatuspageRoutes(to: router)
+    site.addAPIv1Routes(to: router)
     if let accounts = site.accounts { site.addAccountRoutes(to: router, accounts: accounts) }
     return router
 }
