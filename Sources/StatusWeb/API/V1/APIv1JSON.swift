@@ -49,6 +49,11 @@ enum APIv1JSON {
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.missing(fieldName(context.codingPath + [key]))
         } catch {
+            // Foundation on Linux reports a value that does not fit (a fraction for a whole
+            // number) as corrupt data without a path: say so when the JSON itself parses.
+            if (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) is [String: Any] {
+                throw APIError(.badRequest, "invalid_type", "A field has the wrong type.")
+            }
             throw APIError(.badRequest, "malformed_json", "The body is not a JSON object.")
         }
     }

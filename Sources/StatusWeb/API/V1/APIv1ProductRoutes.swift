@@ -52,7 +52,7 @@ extension StatusSite {
                 throw APIError(.conflict, "slug_taken", "A product already has this slug: change it with PATCH.", field: "slug")
             }
             let product = Product(slug: slug, name: name, family: body.family ?? "",
-                                  position: body.position ?? ((existing.map(\.position).max() ?? 0) + 1),
+                                  position: try body.wholePosition() ?? ((existing.map(\.position).max() ?? 0) + 1),
                                   visibility: try visibility(body.visibility) ?? .public, monitoredSince: clock(), hasChecks: false, origin: .console)
             try await store.saveConsoleProduct(product)
             return try await productAnswer(slug, status: .created, request: request)
@@ -67,7 +67,7 @@ extension StatusSite {
             if let other = body.slug, other != slug { throw APIError.invalid("slug", "A product's slug cannot change.") }
             product.name = body.name ?? product.name
             product.family = body.family ?? product.family
-            product.position = body.position ?? product.position
+            product.position = try body.wholePosition() ?? product.position
             product.visibility = try visibility(body.visibility) ?? product.visibility
             if let violation = ConsoleProductRules.check(slug: slug, name: product.name, family: product.family) { throw APIError(violation) }
             try await store.saveConsoleProduct(product)
@@ -113,6 +113,16 @@ struct ProductBody: Decodable {
     var slug: String?
     var name: String?
     var family: String?
-    var position: Int?
+    /// Read as a number and checked here: Foundation on Linux reports 1.5 for an Int as
+    /// corrupt JSON without naming the field.
+    var position: Double?
     var visibility: String?
+
+    func wholePosition() throws -> Int? {
+        guard let position else { return nil }
+        guard position == position.rounded(), abs(position) <= 1_000_000 else {
+            throw APIError(.badRequest, "invalid_type", "The field position must be a whole number.", field: "position")
+        }
+        return Int(position)
+    }
 }
