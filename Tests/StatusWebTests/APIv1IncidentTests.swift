@@ -109,6 +109,20 @@ import Testing
         #expect(try await world.store.recentIncidents(limit: 10).isEmpty)
     }
 
+    @Test func anOversizedBodyOrAnUnknownRouteIsAJSON4xxNeverA500() async throws {
+        let world = try await APIWorld()
+        try await world.test { client in
+            let huge = #"{"title":"T","products":["loop"],"impact":"major","message":"\#(String(repeating: "m", count: 300_000))"}"#
+            let oversized = try await world.call(client, .post, "/api/v1/incidents", key: .staff, body: huge)
+            #expect(oversized.status == .contentTooLarge)
+            #expect(oversized.errorCode == "too_large")
+            let unknown = try await world.call(client, .get, "/api/v1/nothing-here")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.headers[.contentType]?.hasPrefix("application/json") == true)
+        }
+        #expect(try await world.store.recentIncidents(limit: 10).isEmpty)
+    }
+
     @Test func badUpdatesAreRefused() async throws {
         let world = try await APIWorld()
         try await world.test { client in

@@ -71,9 +71,10 @@ struct APIv1ErrorMiddleware: RouterMiddleware {
             return APIError(violation).response
         } catch StoreError.notEditable {
             return APIError.notEditable.response
-        } catch let error as HTTPError where error.status.code < 500 {
+        } catch let error as any HTTPResponseError where error.status.code < 500 {
+            // HTTPError from a handler, and NIOTooManyBytesError from a body over the limit (413).
             let code = error.status == .contentTooLarge ? "too_large" : error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return APIError(error.status, code, error.body ?? error.status.reasonPhrase).response
+            return APIError(error.status, code, (error as? HTTPError)?.body ?? error.status.reasonPhrase).response
         }
     }
 }
