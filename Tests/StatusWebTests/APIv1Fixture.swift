@@ -7,6 +7,7 @@ import NIOCore
 import Portal
 import StatusModel
 import StatusWeb
+import Synchronization
 import Testing
 
 /// A site with accounts and products on one in-memory database, at SiteFixture's fixed time:
@@ -90,4 +91,11 @@ struct APIAnswer {
     var errorField: String? { error["field"] as? String }
 
     subscript(key: String) -> Any? { json[key] }
+}
+
+/// Carries a value out of a `@Sendable` test closure.
+final class SendableBox: Sendable {
+    private let text = Mutex("")
+    var value: String { text.withLock { $0 } }
+    func set(_ value: String) { text.withLock { $0 = value } }
 }

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import StatusWeb
-import Synchronization
 import Testing
 import TestSupport
 import Yams
@@ -90,11 +89,4 @@ import Yams
         #expect(status == 0, "\(output)")
         #expect(output.contains("OK"), "\(output)")
     }
-}
-
-/// Carries a value out of a `@Sendable` test closure.
-final class SendableBox: Sendable {
-    private let text = Mutex("")
-    var value: String { text.withLock { $0 } }
-    func set(_ value: String) { text.withLock { $0 = value } }
 }
