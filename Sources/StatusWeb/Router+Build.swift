@@ -10,6 +10,7 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
     site.addStatuspageRoutes(to: router)
     site.addFeedRoutes(to: router)
     site.addBadgeRoutes(to: router)
+    site.addAPIv1Routes(to: router)
     if let accounts = site.accounts {
         site.addAccountRoutes(to: router, accounts: accounts)
         site.addIncidentConsoleRoutes(to: router, accounts: accounts)

@@ -78,5 +78,17 @@ public struct PortalMigrations: SQLiteMigrations {
                 t.column("revokedAt", .double)
             }
         }
+        // Operators' keys for the API's write routes: apart from tenants' keys, tied to the user who made them.
+        migrator.registerMigration("portal.v4.staffKeys") { db in
+            try db.create(table: "staffKey") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("userID", .integer).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("name", .text).notNull()
+                t.column("hash", .text).notNull().unique()
+                t.column("prefix", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("revokedAt", .double)
+            }
+        }
     }
 }

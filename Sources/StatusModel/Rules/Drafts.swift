@@ -3,8 +3,8 @@ import Foundation
 /// What an operator typed to declare or change an incident or a window, checked before it is
 /// saved. Errors name the field and a message key of the UI's catalogs.
 public struct AnnouncementDraft: Sendable {
-    public static let maxTitle = 200
-    public static let maxMessage = 10_000
+    public static let maxTitle = AnnouncementRules.maxTitleLength
+    public static let maxMessage = AnnouncementRules.maxMessageLength
 
     public var title: String
     public var message: String

@@ -75,6 +75,7 @@ extension StatusSite {
         addPasswordRoutes(to: router, accounts: accounts)
         addTenantAdminRoutes(to: router, accounts: accounts)
         addStaffRoutes(to: router, accounts: accounts)
+        addStaffKeyRoutes(to: router, accounts: accounts)
         if let outbox { addOutboxRoutes(to: router, accounts: accounts, outbox: outbox) }
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+
+/// What operators may publish as an incident or a maintenance window: limits that keep the
+/// pages, feeds and mails readable, and windows that make sense. Pure, so every door in (the
+/// API, the console) refuses the same things.
+public enum AnnouncementRules {
+    public static let maxTitleLength = 200
+    public static let maxMessageLength = 10_000
+
+    /// One thing wrong with what was written, and the field it is about.
+    public struct Violation: Error, Sendable, Hashable {
+        public enum Reason: String, Sendable, Hashable {
+            case required, tooLong, noProduct, endNotAfterStart, invalidSlug
+        }
+
+        public let field: String
+        public let reason: Reason
+
+        public init(_ field: String, _ reason: Reason) {
+            self.field = field
+            self.reason = reason
+        }
+    }
+
+    /// The first problem of a title, a message and the products they are about, if any.
+    public static func check(title: String, message: String, productSlugs: [String]) -> Violation? {
+        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Violation("title", .required) }
+        if title.count > maxTitleLength { return Violation("title", .tooLong) }
+        if message.count > maxMessageLength { return Violation("message", .tooLong) }
+        if productSlugs.isEmpty { return Violation("products", .noProduct) }
+        return nil
+    }
+
+    /// A window ends after it starts: an empty or reversed one would never be in progress.
+    public static func check(windowStart start: Date, end: Date) -> Violation? {
+        end > start ? nil : Violation("end", .endNotAfterStart)
+    }
+
+    /// Product slugs: lower-case letters, digits and dashes, as the config file demands, and short enough for a URL.
+    public static func isValidSlug(_ slug: String) -> Bool { ProductSlug.isValid(slug) }
+}
+
+/// What a product made in the operators' console must be: the same shape as one of the config file.
+public enum ConsoleProductRules {
+    public static let maxNameLength = 200
+
+    public static func check(slug: String, name: String, family: String) -> AnnouncementRules.Violation? {
+        if !AnnouncementRules.isValidSlug(slug) { return AnnouncementRules.Violation("slug", .invalidSlug) }
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return AnnouncementRules.Violation("name", .required) }
+        if name.count > maxNameLength { return AnnouncementRules.Violation("name", .tooLong) }
+        if family.count > maxNameLength { return AnnouncementRules.Violation("family", .tooLong) }
+        return nil
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import StatusModel
+
+extension StatusSite {
+    /// Incidents: the public list and timeline; operators declare, edit and update them.
+    func addAPIv1IncidentRoutes(to api: RouterGroup<StatusRequestContext>) {
+        api.get("incidents") { request, _ in
+            let limit = try queryInt(request, "limit", in: 1...100, fallback: 20)
+            let shown = try await publicProducts().slugs
+            // Incidents of hidden products only are left out, so ask for more than the page.
+            let incidents = try await store.recentIncidents(limit: limit + 200).filter { isShown($0.productSlugs, shown) }.prefix(limit)
+            return APIv1JSON.response(APIv1.IncidentList(incidents: incidents.map { APIv1.IncidentView($0, timeZone: calendar.timeZone, shown: shown) }))
+        }
+        api.get("incidents/:id") { _, context in
+            let shown = try await publicProducts().slugs
+            guard let incident = try await store.incident(id: try context.parameters.require("id")), isShown(incident.productSlugs, shown) else {
+                throw APIError.notFound("incident")
+            }
+            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone, shown: shown))
+        }
+        api.post("incidents") { request, _ in
+            _ = try await requireStaffKey(request)
+            let body = try await APIv1JSON.decode(IncidentBody.self, from: request)
+            guard let title = body.title else { throw APIError.missing("title") }
+            guard let slugs = body.products else { throw APIError.missing("products") }
+            guard let impactText = body.impact else { throw APIError.missing("impact") }
+            let impact = try incidentImpact(impactText)
+            let status = try incidentStatus(body.status ?? Incident.Status.investigating.rawValue)
+            let message = body.message ?? ""
+            if let violation = AnnouncementRules.check(title: title, message: message, productSlugs: slugs) { throw APIError(violation) }
+            let now = clock()
+            var incident = Incident(id: IncidentID.make(), title: title, impact: impact, productSlugs: try await knownProductSlugs(slugs), startedAt: now)
+            incident.post(.init(status: status, message: message, at: now))
+            try await store.save(incident)
+            announcementsChanged()
+            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone), status: .created,
+                                      location: "/api/v1/incidents/\(incident.id)")
+        }
+        api.patch("incidents/:id") { request, context in
+            _ = try await requireStaffKey(request)
+            guard var incident = try await store.incident(id: try context.parameters.require("id")) else { throw APIError.notFound("incident") }
+            let body = try await APIv1JSON.decode(IncidentBody.self, from: request)
+            if body.status != nil || body.message != nil {
+                throw APIError.invalid(body.status != nil ? "status" : "message", "Post a status or a message to /api/v1/incidents/{id}/updates.")
+            }
+            incident.title = body.title ?? incident.title
+            if let impact = body.impact { incident.impact = try incidentImpact(impact) }
+            if let slugs = body.products { incident.productSlugs = slugs }
+            if let violation = AnnouncementRules.check(title: incident.title, message: "", productSlugs: incident.productSlugs) { throw APIError(violation) }
+            incident.productSlugs = try await knownProductSlugs(incident.productSlugs)
+            try await store.save(incident)
+            announcementsChanged()
+            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone))
+        }
+        api.post("incidents/:id/updates") { request, context in
+            _ = try await requireStaffKey(request)
+            guard var incident = try await store.incident(id: try context.parameters.require("id")) else { throw APIError.notFound("incident") }
+            let body = try await APIv1JSON.decode(IncidentUpdateBody.self, from: request)
+            guard let statusText = body.status else { throw APIError.missing("status") }
+            let status = try incidentStatus(statusText)
+            let message = body.message ?? ""
+            if let violation = AnnouncementRules.check(title: incident.title, message: message, productSlugs: incident.productSlugs) {
+                throw APIError(violation)
+            }
+            // Incident.post holds the rule: resolved resolves, any other step opens it again.
+            incident.post(.init(status: status, message: message, at: clock()))
+            try await store.save(incident)
+            announcementsChanged()
+            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone), status: .created,
+                                      location: "/api/v1/incidents/\(incident.id)")
+        }
+    }
+
+    /// Readers see an incident when it touches at least one public product.
+    private func isShown(_ slugs: [String], _ shown: Set<String>) -> Bool {
+        slugs.contains { shown.contains($0) }
+    }
+
+    private func incidentImpact(_ text: String) throws -> Incident.Impact {
+        guard let impact = Incident.Impact(rawValue: text) else {
+            throw APIError.invalid("impact", "impact is one of: \(Incident.Impact.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return impact
+    }
+
+    private func incidentStatus(_ text: String) throws -> Incident.Status {
+        guard let status = Incident.Status(rawValue: text) else {
+            throw APIError.invalid("status", "status is one of: \(Incident.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return status
+    }
+}
+
+/// The body of `POST /api/v1/incidents` and `PATCH /api/v1/incidents/{id}`.
+struct IncidentBody: Decodable {
+    var title: String?
+    var products: [String]?
+    var impact: String?
+    var status: String?
+    var message: String?
+}
+
+/// The body of `POST /api/v1/incidents/{id}/updates`.
+struct IncidentUpdateBody: Decodable {
+    var status: String?
+    var message: String?
+}
