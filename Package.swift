@@ -57,6 +57,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // HMAC-SHA256 signatures of webhooks.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -124,7 +126,7 @@ let package = Package(
         ),
         // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP).
         .target(
-            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py"],
+            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py", "webhook_server.py"],
             swiftSettings: strictSettings
         ),
         // Mail composition, the outbox, and delivery against a real SMTP server on loopback.
@@ -133,6 +135,7 @@ let package = Package(
             dependencies: [
                 "Notify", "Curl", "StatusModel", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
