@@ -82,10 +82,11 @@ enum StatusdApp {
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
         let mail = try await mailDelivery(config: config, database: database, logger: logger)
+        let webhooks = webhookDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
-            services: [retention, worker] + mail,
+            services: [retention, worker, webhooks] + mail,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host
