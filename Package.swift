@@ -112,6 +112,19 @@ let package = Package(
             path: "Benchmarks/ProbeBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/mail.sh drives it: 10,000 mails through the real outbox, DeliveryService and SMTPSender.
+        .executableTarget(
+            name: "mail-bench",
+            dependencies: [
+                "Notify", "Curl", "StatusModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/MailBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "PortalTests",
