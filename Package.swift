@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // HMAC-SHA256 signatures of webhooks.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -111,6 +113,19 @@ let package = Package(
             path: "Benchmarks/ProbeBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/mail.sh drives it: 10,000 mails through the real outbox, DeliveryService and SMTPSender.
+        .executableTarget(
+            name: "mail-bench",
+            dependencies: [
+                "Notify", "Curl", "StatusModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/MailBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "PortalTests",
@@ -125,7 +140,7 @@ let package = Package(
         ),
         // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP).
         .target(
-            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py"],
+            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py", "webhook_server.py"],
             swiftSettings: strictSettings
         ),
         // Mail composition, the outbox, and delivery against a real SMTP server on loopback.
@@ -134,6 +149,7 @@ let package = Package(
             dependencies: [
                 "Notify", "Curl", "StatusModel", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

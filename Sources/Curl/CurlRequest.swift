@@ -24,6 +24,13 @@ public struct CurlRequest: Sendable {
     public var protocols = "http,https"
     /// Bytes of body kept; the rest is read and dropped.
     public var maxBodyBytes = 1 << 20
+    /// `host:port:address[,address]` entries (CURLOPT_RESOLVE): the transfer connects to these
+    /// addresses instead of asking DNS again, so a target checked before cannot be swapped.
+    public var resolve: [String] = []
+    /// The proxy to use; nil keeps libcurl's default (the http_proxy environment variables),
+    /// "" uses none, so a check of the target's address is what decides where bytes go.
+    public var proxy: String?
+    public var userAgent = "statusd-probe/1"
 
     public init(url: String) {
         self.url = url

@@ -7,6 +7,8 @@ import Synchronization
 ///
 /// Each send runs a blocking `curl_easy_perform` on a thread of its own, so no Swift
 /// concurrency thread ever waits on the mail server; cancelling the task aborts the send.
+/// Connections are kept open between sends (up to `keptConnections`): a bulk of mail costs
+/// one SMTP session per connection, not one per mail.
 public struct SMTPSender: Sendable {
     public let url: String
     public let username: String?
@@ -17,8 +19,12 @@ public struct SMTPSender: Sendable {
     public let timeout: Duration
     /// A PEM file of certificate authorities to trust instead of the system's.
     public let caFile: String?
+    private let connections: SMTPConnectionPool
 
-    public init(url: String, username: String?, password: String?, requireTLS: Bool, timeout: Duration, caFile: String? = nil) {
+    /// - Parameter keptConnections: open connections kept between sends; 0 for a new session per mail.
+    public init(url: String, username: String?, password: String?, requireTLS: Bool, timeout: Duration, caFile: String? = nil,
+                keptConnections: Int = 16) {
+        self.connections = SMTPConnectionPool(capacity: keptConnections)
         self.url = url
         self.username = username
         self.password = password
@@ -34,7 +40,7 @@ public struct SMTPSender: Sendable {
             return .permanentFailure(SMTPFailure(smtpCode: 0, curlCode: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
                                                  message: problem, isAnswerToMessage: false))
         }
-        let session = SMTPSession(sender: self, from: from, to: to, message: message)
+        let session = SMTPSession(sender: self, connections: connections, from: from, to: to, message: message)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread { continuation.resume(returning: session.perform()) }
@@ -64,6 +70,7 @@ public struct SMTPSender: Sendable {
 /// unretained pointer. Only `cancel()` is called from elsewhere.
 private final class SMTPSession: @unchecked Sendable {
     private let sender: SMTPSender
+    private let connections: SMTPConnectionPool
     private let from: String
     private let to: [String]
     private let message: [UInt8]
@@ -71,8 +78,9 @@ private final class SMTPSession: @unchecked Sendable {
     fileprivate var lastRefusal: String?
     private let cancelled = Atomic<Bool>(false)
 
-    init(sender: SMTPSender, from: String, to: [String], message: [UInt8]) {
+    init(sender: SMTPSender, connections: SMTPConnectionPool, from: String, to: [String], message: [UInt8]) {
         self.sender = sender
+        self.connections = connections
         self.from = from
         self.to = to
         self.message = message
@@ -97,11 +105,11 @@ private final class SMTPSession: @unchecked Sendable {
     /// Runs the whole SMTP session; blocks its thread until it ends.
     func perform() -> SMTPOutcome {
         if isCancelled { return .temporaryFailure(Self.cancelledFailure) }
-        CurlGlobal.initialise()
-        guard let handle = curl_easy_init() else {
+        guard let handle = connections.take() else {
             return .temporaryFailure(SMTPFailure(smtpCode: 0, curlCode: -1, message: "curl_easy_init failed", isAnswerToMessage: false))
         }
-        defer { curl_easy_cleanup(handle) }
+        var reusable = false
+        defer { connections.giveBack(handle, reusable: reusable) }
         var recipients: UnsafeMutablePointer<curl_slist>?
         for address in to { recipients = curl_slist_append(recipients, "<\(address)>") }
         defer { curl_slist_free_all(recipients) }
@@ -111,6 +119,7 @@ private final class SMTPSession: @unchecked Sendable {
 
         configure(handle, recipients: recipients, errorBuffer: errorBuffer)
         let code = curl_easy_perform(handle)
+        reusable = code == CURLE_OK
 
         if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { return .temporaryFailure(Self.cancelledFailure) }
         var smtpCode = 0

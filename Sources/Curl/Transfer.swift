@@ -8,6 +8,7 @@ final class Transfer {
     private var completion: (@Sendable (CurlResponse) -> Void)?
     fileprivate var body: [UInt8] = []
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
     // Memory libcurl keeps pointers to while the transfer runs: allocated, so it never moves.
     private let errorBuffer: UnsafeMutablePointer<CChar> = {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -23,6 +24,7 @@ final class Transfer {
 
     deinit {
         curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
         errorBuffer.deallocate()
         requestBody?.deallocate()
     }
@@ -46,7 +48,10 @@ final class Transfer {
         _ = ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, request.maxRedirects)
         _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, request.verifyPeer ? 1 : 0)
         _ = ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, request.verifyPeer ? 2 : 0)
-        _ = ccurl_setopt_string(handle, CURLOPT_USERAGENT, "statusd-probe/1")
+        _ = ccurl_setopt_string(handle, CURLOPT_USERAGENT, request.userAgent)
+        if let proxy = request.proxy { _ = ccurl_setopt_string(handle, CURLOPT_PROXY, proxy) }
+        for entry in request.resolve { resolveList = curl_slist_append(resolveList, entry) }
+        if let resolveList { _ = ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList) }
         if let caFile = request.caFile { _ = ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         if request.freshConnection {
             _ = ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)

@@ -10,10 +10,10 @@ public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
     case dead
 }
 
-/// An email waiting for delivery, sent, or given up, with its delivery history.
+/// An email (or a webhook) waiting for delivery, sent, or given up, with its delivery history.
 public struct OutboxMessage: Sendable, Hashable, Identifiable {
     public var id: Int64
-    /// "email" (webhooks will come later).
+    /// "email" or "webhook".
     public var kind: String
     public var recipient: String
     public var mail: Mail
@@ -29,6 +29,8 @@ public struct OutboxMessage: Sendable, Hashable, Identifiable {
     public var sentAt: Date?
     /// The Message-ID it is sent with, set on its first claim and kept for every retry.
     public var messageID: String?
+    /// For a webhook (kind "webhook"), what is POSTed; `mail` then only mirrors it (URL, event, body).
+    public var webhook: Webhook?
 
     public init(id: Int64, kind: String = "email", recipient: String, mail: Mail, state: OutboxState, attempts: Int,
                 nextAttemptAt: Date, lastError: String?, createdAt: Date, sentAt: Date?, messageID: String?) {

@@ -86,10 +86,11 @@ enum StatusdApp {
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
+        let webhooks = webhookDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
-            services: [retention, worker, announcements] + mail.services,
+            services: [retention, worker, announcements, webhooks] + mail.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host

@@ -89,3 +89,32 @@ import Testing
         #expect(error.file == "environment")
     }
 }
+
+/// The `webhooks:` section of statusd.yaml.
+@Suite struct WebhooksConfigTests {
+    @Test func privateTargetsAreRefusedUnlessTheConfigAllowsThem() throws {
+        #expect(try StatusConfig.parse(yaml: "listen: 127.0.0.1:8080", file: "statusd.yaml").webhooks.allowPrivateTargets == false)
+        let config = try StatusConfig.parse(yaml: """
+            webhooks:
+              allow_private_targets: true
+              allowed_targets:
+                - hooks.internal:8443
+                - "[fd00::5]:443"
+            """, file: "statusd.yaml")
+        #expect(config.webhooks.allowPrivateTargets)
+        #expect(config.webhooks.allowedTargets == ["hooks.internal:8443", "[fd00::5]:443"])
+    }
+
+    @Test("Errors name the file, the line and the key", arguments: [
+        ("webhooks:\n  allow_private_targets: maybe\n", 2, "webhooks.allow_private_targets", "true or false"),
+        ("webhooks:\n  allowed_targets: [hooks.internal]\n", 2, "webhooks.allowed_targets[0]", "host:port"),
+        ("webhooks:\n  allow_private: true\n", 2, "webhooks.allow_private", "unknown key"),
+    ])
+    func errors(yaml: String, line: Int, key: String, words: String) throws {
+        let error = try #require(#expect(throws: ConfigError.self) { try StatusConfig.parse(yaml: yaml, file: "statusd.yaml") })
+        #expect(error.file == "statusd.yaml")
+        #expect(error.line == line)
+        #expect(error.key == key)
+        #expect(error.message.contains(words), "\(error.message)")
+    }
+}

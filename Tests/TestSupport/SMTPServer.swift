@@ -100,8 +100,9 @@ public final class SMTPServer: @unchecked Sendable {
     }
 }
 
-/// Reads a pipe line by line, blocking: only ever called on a thread of its own.
-private final class LineReader: @unchecked Sendable {
+/// Reads a pipe line by line, blocking: only ever called on a thread of its own. Shared by the
+/// servers of this folder that take commands on standard input.
+final class LineReader: @unchecked Sendable {
     private let handle: FileHandle
     private var buffer = Data()
     private let lock = NSLock()

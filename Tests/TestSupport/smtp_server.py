@@ -12,6 +12,7 @@ closes, so it never outlives the test that started it.
   --stopped        choose the port but do not listen yet (a mail server that is down)
   --login U:P      require AUTH with this user and password
   --starttls       offer STARTTLS with a certificate for 127.0.0.1 signed by a test CA (ca_file)
+  --discard        keep no message, only count them (benchmarks: the server's own cost stays low)
 
 Commands, one JSON object a line on standard input, each answered by one JSON line:
   {"do": "start"} / {"do": "stop"}     listen / stop listening and drop every session
@@ -19,6 +20,7 @@ Commands, one JSON object a line on standard input, each answered by one JSON li
                    recipients matching REGEX get CODE (at RCPT TO, or after the data),
                    N times or always
   {"do": "clear"}  forget every rejection rule
+  {"do": "count"}  answered by {"done": "count", "messages": N, "recipients": distinct recipients}
 """
 import argparse
 import datetime
@@ -40,6 +42,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 LOCK = threading.Lock()
 RULES = []
 COUNTER = [0]
+RECIPIENTS = set()
 
 
 def answer(rule):
@@ -79,8 +82,9 @@ def parsed_view(data):
 
 
 class Handler:
-    def __init__(self, folder):
+    def __init__(self, folder, discard=False):
         self.folder = folder
+        self.discard = discard
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         rule = matching_rule(address, "rcpt")
@@ -94,6 +98,11 @@ class Handler:
             rule = matching_rule(address, "data")
             if rule is not None:
                 return answer(rule)
+        if self.discard:
+            with LOCK:
+                COUNTER[0] += 1
+                RECIPIENTS.update(envelope.rcpt_tos)
+            return "250 Message accepted for delivery"
         data = envelope.original_content or envelope.content
         auth = session.auth_data
         record = {
@@ -164,6 +173,7 @@ def main():
     parser.add_argument("--stopped", action="store_true")
     parser.add_argument("--login")
     parser.add_argument("--starttls", action="store_true")
+    parser.add_argument("--discard", action="store_true")
     options = parser.parse_args()
 
     port = free_port()
@@ -182,7 +192,7 @@ def main():
         parameters["authenticator"] = authenticator
         parameters["auth_required"] = True
 
-    handler = Handler(options.folder)
+    handler = Handler(options.folder, discard=options.discard)
     state = {"controller": None}
 
     def start():
@@ -213,7 +223,11 @@ def main():
         elif action == "clear":
             with LOCK:
                 RULES.clear()
-        print(json.dumps({"done": action}), flush=True)
+        reply = {"done": action}
+        if action == "count":
+            with LOCK:
+                reply.update(messages=COUNTER[0], recipients=len(RECIPIENTS))
+        print(json.dumps(reply), flush=True)
     stop()
 
 

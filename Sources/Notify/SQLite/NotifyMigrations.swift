@@ -38,6 +38,11 @@ public struct NotifyMigrations: SQLiteMigrations {
                 try db.drop(table: "outboxMessage_standIn")
             }
         }
+        migrator.registerMigration("notify.v2.webhooks") { db in
+            // Mail and webhook delivery each claim their own kind: with 10,000 mails due, the
+            // webhook claim must not walk past them, nor the mail claim past webhooks.
+            try db.execute(sql: "CREATE INDEX outboxMessage_dueByKind ON outboxMessage(kind, nextAttemptAt) WHERE state = 'pending'")
+        }
         SubscriptionMigrations.register(in: &migrator)
     }
 }

@@ -35,7 +35,19 @@ struct OutboxRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecor
 
     /// The message, or nil when its payload cannot be read (written by a newer version, or damaged).
     var message: OutboxMessage? {
-        guard let id, let mail = try? JSONDecoder().decode(Mail.self, from: Data(payload.utf8)) else { return nil }
+        guard let id else { return nil }
+        if kind == Self.webhookKind {
+            guard let webhook else { return nil }
+            var message = OutboxMessage(
+                id: id, kind: kind, recipient: recipient, mail: Mail(to: recipient, subject: webhook.event, text: webhook.body, language: ""),
+                state: OutboxState(rawValue: state) ?? .dead, attempts: attempts, nextAttemptAt: Date(timeIntervalSince1970: nextAttemptAt),
+                lastError: lastError, createdAt: Date(timeIntervalSince1970: createdAt), sentAt: sentAt.map(Date.init(timeIntervalSince1970:)),
+                messageID: messageID
+            )
+            message.webhook = webhook
+            return message
+        }
+        guard let mail = try? JSONDecoder().decode(Mail.self, from: Data(payload.utf8)) else { return nil }
         return OutboxMessage(
             id: id, kind: kind, recipient: recipient, mail: mail, state: OutboxState(rawValue: state) ?? .dead,
             attempts: attempts, nextAttemptAt: Date(timeIntervalSince1970: nextAttemptAt), lastError: lastError,

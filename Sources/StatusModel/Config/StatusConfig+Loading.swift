@@ -38,7 +38,7 @@ extension StatusConfig {
         var config = StatusConfig(file: file)
         guard let root else { return config }
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
-            "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp",
+            "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp", "webhooks",
         ])
         if let node = top["listen"] {
             guard let address = ListenAddress(try node.string()) else { throw node.error("expected host:port, such as 127.0.0.1:8080") }
@@ -59,6 +59,7 @@ extension StatusConfig {
         }
         if let node = top["products"] { config.products = try products(node) }
         if let node = top["smtp"] { config.smtp = try SMTPConfigReader.smtp(node) }
+        if let node = top["webhooks"] { config.webhooks = try WebhooksConfigReader.webhooks(node) }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")
         }

@@ -73,6 +73,17 @@ public struct StatusConfig: Sendable {
         }
     }
 
+    /// Where webhooks may go.
+    public struct Webhooks: Sendable, Hashable {
+        /// Let webhooks go to loopback, private and link-local addresses: only for deployments
+        /// whose receivers are on the internal network.
+        public var allowPrivateTargets = false
+        /// "host:port" targets allowed whatever they resolve to, one internal receiver at a time.
+        public var allowedTargets: [String] = []
+
+        public init() {}
+    }
+
     public var file: String
     public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
     public var baseURL = "http://127.0.0.1:8080"
@@ -83,6 +94,7 @@ public struct StatusConfig: Sendable {
     public var products: [ProductEntry] = []
     /// Nil when no mail server is configured: mail then waits in the outbox, never lost.
     public var smtp: SMTP?
+    public var webhooks = Webhooks()
 
     public init(file: String) {
         self.file = file
