@@ -26,6 +26,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let subscriptions: SubscriptionService?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
     let announcementsChanged: @Sendable () -> Void
+    /// Which webhook addresses subscribers may register (public ones only, unless the config says otherwise).
+    let webhookPolicy: WebhookTargetPolicy
     let catalog: MessageCatalog
     let renderer: PageRenderer
     let assets: StaticAssets
@@ -40,12 +42,14 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         outbox: (any OutboxStore)? = nil,
         subscriptions: SubscriptionService? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
+        webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
         self.outbox = outbox
         self.subscriptions = subscriptions
         self.announcementsChanged = announcementsChanged
+        self.webhookPolicy = webhookPolicy
         self.pushChecks = pushChecks
         self.metricsText = metricsText
         self.store = store

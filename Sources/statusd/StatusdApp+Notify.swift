@@ -39,9 +39,13 @@ extension StatusdApp {
     /// Webhook delivery: always on (webhooks need no server of ours), on a curl loop of its own
     /// so slow receivers never hold up probes, and a loop apart from mail.
     static func webhookDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) -> any Service {
-        let policy = WebhookTargetPolicy(allowPrivateTargets: config.webhooks.allowPrivateTargets,
-                                         allowedTargets: Set(config.webhooks.allowedTargets))
+        let policy = webhookPolicy(config: config)
         if policy.allowPrivateTargets { logger.warning("webhooks may go to private and loopback addresses (webhooks.allow_private_targets)") }
         return WebhookDeliveryService(store: SQLiteOutboxStore(database: database), sender: WebhookSender(policy: policy), logger: logger)
+    }
+
+    /// Where webhooks may go, as the config says: the same rule when a subscriber registers a URL and at each delivery.
+    static func webhookPolicy(config: StatusConfig) -> WebhookTargetPolicy {
+        WebhookTargetPolicy(allowPrivateTargets: config.webhooks.allowPrivateTargets, allowedTargets: Set(config.webhooks.allowedTargets))
     }
 }

@@ -82,7 +82,7 @@ enum StatusdApp {
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                         accounts: accounts(config: config, database: database),
                                         outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
-                                        announcementsChanged: { announcements.wake() })
+                                        announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)

@@ -140,3 +140,30 @@ import Testing
         ])
     }
 }
+
+extension AnnouncementTests {
+    @Test func webhookFollowersGetOneSignedJSONCallPerEvent() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        _ = try await world.subscriptions.store.subscribeWebhook(url: "https://hooks.example.org/statusd", secret: "whsec_test", language: "en",
+                                                                  productSlugs: ["loop"], now: clock.now)
+        _ = try await world.subscriptions.store.subscribeWebhook(url: "https://hooks.example.org/other", secret: "whsec_other", language: "en",
+                                                                  productSlugs: ["stream"], now: clock.now)
+        var incident = Incident(id: "i9", title: "Panne \"Loop\"", impact: .major, productSlugs: ["loop"], startedAt: clock.now)
+        incident.post(.init(status: .investigating, message: "On regarde.", at: clock.now))
+        try await world.status.save(incident)
+        _ = try await announcer(world).announcePending()
+        _ = try await announcer(world).announcePending()
+
+        let calls = try await world.outbox.claimDueWebhooks(now: clock.now.addingTimeInterval(1), limit: 10, leaseUntil: clock.now.addingTimeInterval(60))
+        #expect(calls.count == 1)
+        let call = try #require(calls.first)
+        #expect(call.webhook.url == "https://hooks.example.org/statusd" && call.webhook.secret == "whsec_test")
+        #expect(call.webhook.event == "incident.created")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(call.webhook.body.utf8)) as? [String: Any])
+        #expect(body["title"] as? String == "Panne \"Loop\"" && body["status"] as? String == "investigating")
+        #expect(body["subject_id"] as? String == "i9")
+        let products = try #require(body["products"] as? [[String: String]])
+        #expect(products.first?["url"] == "\(base)/products/loop")
+    }
+}

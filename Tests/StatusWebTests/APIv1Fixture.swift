@@ -1,4 +1,5 @@
 import Foundation
+import Notify
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -17,6 +18,7 @@ struct APIWorld {
     let base: TenantIsolationTests.World
     let store: SQLiteStatusStore
     let site: StatusSite<SQLiteStatusStore>
+    let subscriptions: SubscriptionService
     let operatorUser: User
     let operatorSession: String
     let operatorCSRF: String
@@ -45,8 +47,9 @@ struct APIWorld {
         operatorCSRF = try #require(try await accounts.session(id: session)).session.csrfToken
         staffKey = try await accounts.createStaffKey(userID: operatorUser.id, name: "deploy bot").secret
         tenantKey = try await accounts.createAPIKey(tenantID: base.tenantA.id, name: "tenant script").secret
+        subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: base.database), baseURL: "http://status.test")
         site = try await StatusSite(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
-                                    logger: Logger(label: "test"), accounts: accounts, clock: { SiteFixture.now })
+                                    logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions, clock: { SiteFixture.now })
     }
 
     enum APIWorldError: Error { case loginFailed }

@@ -116,13 +116,16 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
         try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT eventID FROM announcementCursor WHERE id = 1") ?? 0 }
     }
 
-    public func recordAnnouncement(eventID: Int64, mails: [Mail], now: Date) async throws {
+    public func recordAnnouncement(eventID: Int64, mails: [Mail], webhooks: [Webhook], now: Date) async throws {
         try await writer.write { db in
             let through = try Int64.fetchOne(db, sql: "SELECT eventID FROM announcementCursor WHERE id = 1") ?? 0
             guard eventID > through else { return }
             for mail in mails {
                 // One bad address must not hold back everyone else's mail.
                 do { try Outbox.enqueue(mail, in: db, now: now) } catch is MailError { continue }
+            }
+            for webhook in webhooks {
+                do { try Outbox.enqueueWebhook(webhook, in: db, now: now) } catch is WebhookError { continue }
             }
             try db.execute(sql: "UPDATE announcementCursor SET eventID = ? WHERE id = 1", arguments: [eventID])
         }

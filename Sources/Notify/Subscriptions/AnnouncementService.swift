@@ -72,22 +72,30 @@ public final class AnnouncementService: Service, Sendable {
         for event in pending {
             // Hidden products are not news for customers.
             let slugs = event.productSlugs.filter { names[$0] != nil }
-            let followers = slugs.isEmpty ? [] : try await subscriptions.store.followers(of: slugs).filter { $0.channel == .email }
+            let followers = slugs.isEmpty ? [] : try await subscriptions.store.followers(of: slugs)
             var mails: [Mail] = []
+            var webhooks: [Webhook] = []
             mails.reserveCapacity(followers.count)
             let key = try await subscriptions.store.linkSecret()
             for follower in followers {
-                let token = SubscriptionService.manageToken(id: follower.id, key: key)
-                let manage = "\(subscriptions.baseURL)/subscriptions/\(token)"
-                mails.append(subscriptions.mails.update(event, to: follower.address, language: follower.language,
-                                                        productNames: slugs.compactMap { names[$0] }, manageLink: manage,
-                                                        unsubscribeLink: "\(manage)/unsubscribe", calendar: calendar))
+                switch follower.channel {
+                case .email:
+                    let token = SubscriptionService.manageToken(id: follower.id, key: key)
+                    let manage = "\(subscriptions.baseURL)/subscriptions/\(token)"
+                    mails.append(subscriptions.mails.update(event, to: follower.address, language: follower.language,
+                                                            productNames: slugs.compactMap { names[$0] }, manageLink: manage,
+                                                            unsubscribeLink: "\(manage)/unsubscribe", calendar: calendar))
+                case .webhook:
+                    guard let secret = follower.webhookSecret else { continue }
+                    webhooks.append(Webhook(url: follower.address, secret: secret, event: WebhookPayload.eventName(event.kind),
+                                            body: WebhookPayload.body(event, productSlugs: slugs, names: names, baseURL: subscriptions.baseURL)))
+                }
             }
-            try await subscriptions.store.recordAnnouncement(eventID: event.id, mails: mails, now: date)
-            total += mails.count
-            if !mails.isEmpty {
+            try await subscriptions.store.recordAnnouncement(eventID: event.id, mails: mails, webhooks: webhooks, now: date)
+            total += mails.count + webhooks.count
+            if !mails.isEmpty || !webhooks.isEmpty {
                 logger.info("status event announced", metadata: ["event": "\(event.kind.rawValue)", "subject": "\(event.subjectID)",
-                                                                 "mails": "\(mails.count)"])
+                                                                 "mails": "\(mails.count)", "webhooks": "\(webhooks.count)"])
             }
         }
         if total > 0 { queued() }

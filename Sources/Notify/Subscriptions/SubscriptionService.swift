@@ -74,6 +74,11 @@ public struct SubscriptionService: Sendable {
         token.split(separator: "-", maxSplits: 1).first.flatMap { Int64($0) }
     }
 
+    /// A new secret for a webhook subscription: the receiver checks each body's HMAC with it.
+    public static func webhookSecret() -> String {
+        "whsec_" + randomToken()
+    }
+
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }

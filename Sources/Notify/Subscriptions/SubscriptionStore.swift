@@ -36,7 +36,7 @@ public protocol SubscriptionStore: Sendable {
     func announcedThrough() async throws -> Int64
     /// Queues the messages of event `eventID` and moves the cursor past it, in one
     /// transaction; does nothing when another process announced it already.
-    func recordAnnouncement(eventID: Int64, mails: [Mail], now: Date) async throws
+    func recordAnnouncement(eventID: Int64, mails: [Mail], webhooks: [Webhook], now: Date) async throws
     /// Drops requests never confirmed within their lifetime.
     @discardableResult
     func pruneUnconfirmed(now: Date) async throws -> Int

@@ -14,6 +14,7 @@ extension StatusSite {
         addAPIv1ProductRoutes(to: api)
         addAPIv1IncidentRoutes(to: api)
         addAPIv1MaintenanceRoutes(to: api)
+        if let subscriptions { addAPIv1SubscriptionRoutes(to: api, subscriptions: subscriptions) }
     }
 
     /// The operator behind the request's bearer key. No key or an unknown one is 401; a
