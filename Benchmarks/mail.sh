@@ -9,6 +9,7 @@
 # Environment (all optional):
 #   MAIL_BENCH_BIN     use this mail-bench binary instead of building it
 #   MAIL_BENCH_MAILS   mails in each run (default 10000)
+#   MAIL_BENCH_CONCURRENCY  mails statusd sends at once (default: DeliveryPolicy's, what statusd runs with)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -67,12 +68,12 @@ port="$(sed -E 's/.*"port": ([0-9]+).*/\1/' <<<"$ready")"
 [[ "$port" =~ ^[0-9]+$ ]] || die "the SMTP server said '$ready'"
 log "aiosmtpd on 127.0.0.1:$port"
 
-# counted: prints "messages recipients" as the server counted them.
+# counted: prints "messages recipients sessions" as the server counted them.
 counted() {
   echo '{"do": "count"}' >&"$server_in"
   local reply
   read -r -t 10 reply <&"$server_out" || die "the SMTP server did not answer"
-  sed -E 's/.*"messages": ([0-9]+), "recipients": ([0-9]+).*/\1 \2/' <<<"$reply"
+  sed -E 's/.*"messages": ([0-9]+), "recipients": ([0-9]+), "sessions": ([0-9]+).*/\1 \2 \3/' <<<"$reply"
 }
 
 # parse KEY TEXT: the number after KEY= in TEXT.
@@ -85,12 +86,15 @@ reference_per_s="$(parse reference_mails_per_s "$reference")"
 echo "reference: $reference"
 
 # --- 5. statusd: queue in one transaction, deliver through the outbox -----------------------------
-read -r before_messages before_recipients <<<"$(counted)"
+read -r before_messages before_recipients before_sessions <<<"$(counted)"
 log "statusd: $mails mails through the outbox ($(load))"
-result="$(timeout 900 "$bin" --smtp-url "smtp://127.0.0.1:$port" --mails "$mails")" || die "mail-bench failed: $result"
+concurrency=()
+[ -n "${MAIL_BENCH_CONCURRENCY:-}" ] && concurrency=(--concurrency "$MAIL_BENCH_CONCURRENCY")
+result="$(timeout 900 "$bin" --smtp-url "smtp://127.0.0.1:$port" --mails "$mails" "${concurrency[@]}")" || die "mail-bench failed: $result"
 echo "statusd: $result"
-read -r after_messages after_recipients <<<"$(counted)"
+read -r after_messages after_recipients after_sessions <<<"$(counted)"
 arrived=$((after_messages - before_messages)); distinct=$((after_recipients - before_recipients))
+echo "statusd: the server saw $arrived mails in $((after_sessions - before_sessions)) SMTP sessions"
 [ "$arrived" -eq "$mails" ] || die "the server accepted $arrived mails from statusd, not $mails"
 [ "$distinct" -eq "$mails" ] || die "statusd's mails went to $distinct distinct recipients, not $mails"
 

@@ -18,6 +18,7 @@ struct MailBench: AsyncParsableCommand {
     @Option(help: "The SMTP server (aiosmtpd on loopback).") var smtpURL: String
     @Option(help: "How many mails.") var mails = 10_000
     @Option(help: "Give up after this many seconds.") var limit = 300
+    @Option(help: "Mails sent at once (DeliveryPolicy.concurrency); statusd's default when not given.") var concurrency: Int?
 
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mail-bench-\(UUID().uuidString)")
@@ -38,7 +39,9 @@ struct MailBench: AsyncParsableCommand {
         let sender = SMTPSender(url: smtpURL, username: nil, password: nil, requireTLS: false, timeout: .seconds(30))
         let composer = try MailComposer(from: "Statusd <status@example.com>", baseURL: "https://status.example.com")
         // The policy statusd runs with: the figure is what a deployment gets.
-        let delivery = DeliveryService(store: store, transport: sender, composer: composer, logger: logger)
+        var policy = DeliveryPolicy()
+        if let concurrency { policy.concurrency = concurrency }
+        let delivery = DeliveryService(store: store, transport: sender, composer: composer, policy: policy, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [delivery], logger: logger))
         let started = clock.now
         let running = Task { try await group.run() }
@@ -58,7 +61,7 @@ struct MailBench: AsyncParsableCommand {
 
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
         let enqueueMs = (Double(enqueueTime.components.seconds) + Double(enqueueTime.components.attoseconds) / 1e18) * 1000
-        print(String(format: "mail-bench: mails=%d enqueue_ms=%.0f total_s=%.2f mails_per_s=%.0f", mails, enqueueMs, seconds, Double(mails) / seconds))
+        print(String(format: "mail-bench: concurrency=%d mails=%d enqueue_ms=%.0f total_s=%.2f mails_per_s=%.0f", policy.concurrency, mails, enqueueMs, seconds, Double(mails) / seconds))
     }
 
     /// A subscriber's update mail, text and HTML, of the usual size; each to its own address.

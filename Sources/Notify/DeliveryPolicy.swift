@@ -2,8 +2,10 @@
 public struct DeliveryPolicy: Sendable {
     /// How often the outbox is read when nothing wakes the service.
     public var pollInterval: Duration = .seconds(1)
-    /// Messages sent at once.
-    public var concurrency = 4
+    /// Messages sent at once, each on its own SMTP connection (kept open between mails). On
+    /// loopback 4 or 16 send as fast as 8; against a distant server each mail waits a few
+    /// round trips, and 8 connections keep an update to 10,000 subscribers within a minute.
+    public var concurrency = 8
     /// The first retry waits this long; each next one twice as long...
     public var baseDelay: Duration = .seconds(30)
     /// ...up to this.

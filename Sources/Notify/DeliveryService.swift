@@ -107,11 +107,15 @@ public final class DeliveryService<Store: OutboxStore, Transport: MailTransport>
         let date = now()
         var pass = DeliveryPass(claimed: outcomes.count)
         var unreachable: [(OutboxMessage, SMTPFailure)] = []
+        // Sent mail is recorded in one write for the whole pass: in a bulk, a commit per mail
+        // would cost more than sending it.
+        let sent = outcomes.compactMap { message, outcome in if case .sent = outcome { message.id } else { nil } }
+        await write(ids: sent) { try await self.store.markSent(ids: sent, at: date) }
+        pass.sent = sent.count
         for (message, outcome) in outcomes {
             switch outcome {
             case .sent:
-                await write(message) { try await self.store.markSent(id: message.id, at: date) }
-                pass.sent += 1
+                break
             case .permanentFailure(let failure):
                 await giveUp(message, reason: "refused: \(failure)", at: date)
                 pass.dead += 1
@@ -173,11 +177,16 @@ public final class DeliveryService<Store: OutboxStore, Transport: MailTransport>
     }
 
     private func write(_ message: OutboxMessage, _ update: () async throws -> Void) async {
+        await write(ids: [message.id], update)
+    }
+
+    private func write(ids: [Int64], _ update: () async throws -> Void) async {
+        guard !ids.isEmpty else { return }
         do {
             try await update()
         } catch {
             // The lease runs out and the message is tried again: a mail may go twice, never zero times.
-            logger.error("could not record a delivery", metadata: ["id": "\(message.id)", "error": "\(error)"])
+            logger.error("could not record a delivery", metadata: ["ids": "\(ids)", "error": "\(error)"])
         }
     }
 

@@ -63,6 +63,10 @@ public protocol OutboxStore: Sendable {
 
     func markSent(id: Int64, at: Date) async throws
 
+    /// Marks every message of `ids` sent, in one write: a pass of a bulk delivery costs one
+    /// commit, not one per mail.
+    func markSent(ids: [Int64], at: Date) async throws
+
     /// The attempt counts; the next one is due at `at`.
     func scheduleRetry(id: Int64, at: Date, error: String) async throws
 
@@ -87,4 +91,11 @@ public protocol OutboxStore: Sendable {
     /// Deletes sent messages sent before `date`: their content is personal data, kept only
     /// as long as it helps to answer "did my mail go?". Returns how many.
     func pruneSent(before date: Date) async throws -> Int
+}
+
+extension OutboxStore {
+    /// One write per message, for stores that have nothing better.
+    public func markSent(ids: [Int64], at date: Date) async throws {
+        for id in ids { try await markSent(id: id, at: date) }
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Notify
+@testable import Notify
 import Testing
 
 /// The bytes a mail becomes: 7-bit, short CRLF lines, and no way out of a header line.
@@ -125,5 +125,17 @@ import Testing
         #expect(body.contains("=46rom the start\r\n"))
         #expect(body.contains("x =3D y\r\n"))
         #expect(body.contains("trailing space=20"))
+    }
+
+    @Test("The Date header is what a date formatter writes, leap days and centuries included", arguments: [
+        0.0, -1, 951_782_400, 951_868_799.5, 4_107_542_400, 1_795_000_000, 1_709_208_000, -2_208_988_800, 253_402_300_799,
+    ])
+    func dateHeader(seconds: Double) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(MailComposer.rfc5322Date(date) == formatter.string(from: date))
     }
 }

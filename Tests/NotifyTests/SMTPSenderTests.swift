@@ -21,6 +21,23 @@ import Testing
         #expect(received.first?.text?.contains("\r\n.leading dot") == true, "curl dot-stuffs, the server un-stuffs")
     }
 
+    @Test func mailsInARowShareOneSessionAndARestartedServerGetsAFreshOne() async throws {
+        let server = try await SMTPServer()
+        let sender = Fixture.sender(server)
+        for _ in 0..<5 {
+            #expect(await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message) == .sent(code: 250))
+        }
+        #expect(try server.messages().count == 5)
+        #expect(try await server.sessions() == 1, "one connection, one EHLO, for five mails")
+
+        // The kept connection dies with the server; the next mail opens a new one.
+        try await server.stop()
+        try await server.start()
+        #expect(await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message) == .sent(code: 250))
+        #expect(try server.messages().count == 6)
+        #expect(try await server.sessions() == 2)
+    }
+
     @Test func a5xxAnswerIsPermanentWithTheServersWords() async throws {
         let server = try await SMTPServer()
         try await server.refuse(recipientsMatching: "^bob@", code: 550)

@@ -78,6 +78,12 @@ public final class SMTPServer: @unchecked Sendable {
     /// Forgets every refusal rule.
     public func clearRefusals() async throws { try await command(["do": "clear"]) }
 
+    /// SMTP sessions opened so far (EHLO greetings; STARTTLS makes a session greet twice).
+    public func sessions() async throws -> Int {
+        struct Count: Decodable { let sessions: Int }
+        return try JSONDecoder().decode(Count.self, from: try await command(["do": "count"])).sessions
+    }
+
     /// Every message accepted so far, in the order they arrived.
     public func messages() throws -> [ReceivedMail] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -87,11 +93,12 @@ public final class SMTPServer: @unchecked Sendable {
         }
     }
 
-    private func command(_ object: [String: any Sendable]) async throws {
+    @discardableResult
+    private func command(_ object: [String: any Sendable]) async throws -> Data {
         let line = try JSONSerialization.data(withJSONObject: object) + [UInt8(ascii: "\n")]
         let (input, replies) = (input, replies)
         // The answer comes once the server did it: a stopped server no longer listens.
-        _ = try await offloaded {
+        return try await offloaded {
             try replies.withLock {
                 try input.fileHandleForWriting.write(contentsOf: line)
                 return try replies.readLine()

@@ -20,7 +20,8 @@ Commands, one JSON object a line on standard input, each answered by one JSON li
                    recipients matching REGEX get CODE (at RCPT TO, or after the data),
                    N times or always
   {"do": "clear"}  forget every rejection rule
-  {"do": "count"}  answered by {"done": "count", "messages": N, "recipients": distinct recipients}
+  {"do": "count"}  answered by {"done": "count", "messages": N, "recipients": distinct recipients,
+                   "sessions": EHLO greetings, one per SMTP session}
 """
 import argparse
 import datetime
@@ -43,6 +44,7 @@ LOCK = threading.Lock()
 RULES = []
 COUNTER = [0]
 RECIPIENTS = set()
+SESSIONS = [0]
 
 
 def answer(rule):
@@ -85,6 +87,12 @@ class Handler:
     def __init__(self, folder, discard=False):
         self.folder = folder
         self.discard = discard
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with LOCK:
+            SESSIONS[0] += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         rule = matching_rule(address, "rcpt")
@@ -226,7 +234,7 @@ def main():
         reply = {"done": action}
         if action == "count":
             with LOCK:
-                reply.update(messages=COUNTER[0], recipients=len(RECIPIENTS))
+                reply.update(messages=COUNTER[0], recipients=len(RECIPIENTS), sessions=SESSIONS[0])
         print(json.dumps(reply), flush=True)
     stop()
 

@@ -53,6 +53,16 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func markSent(ids: [Int64], at date: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await writer.write { db in
+            try db.execute(literal: """
+                UPDATE outboxMessage SET state = 'sent', sentAt = \(date.timeIntervalSince1970), lastError = NULL
+                WHERE state = 'pending' AND id IN \(ids)
+                """)
+        }
+    }
+
     public func scheduleRetry(id: Int64, at date: Date, error: String) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE outboxMessage SET nextAttemptAt = ?, lastError = ? WHERE id = ? AND state = 'pending'",
