@@ -7,10 +7,11 @@ import Notify
 import ServiceLifecycle
 import StatusModel
 
-/// Measures mail delivery as an update to many subscribers makes it: N distinct mails queued in
-/// one transaction (as the subscription fan-out does), then the real DeliveryService sending
-/// them through the real SMTPSender until every one is sent. Prints `key=value` figures for
-/// Benchmarks/mail.sh.
+/// Measures one update to N subscribers end to end, through the real parts: the operator's
+/// save (publish_ms), the announcement service writing one mail per subscriber in one
+/// transaction (enqueue_ms, from the publish), then the real DeliveryService sending them
+/// through the real SMTPSender until every one is sent (total_s, from the publish). Prints
+/// `key=value` figures for Benchmarks/mail.sh.
 @main
 struct MailBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mail-bench")
@@ -29,12 +30,27 @@ struct MailBench: AsyncParsableCommand {
         var logger = Logger(label: "mail-bench")
         logger.logLevel = .warning
 
-        let clock = ContinuousClock()
-        let queued = clock.now
-        try await database.writer.write { db in
-            for index in 0..<mails { try Outbox.enqueue(Self.mail(index), in: db, now: Date()) }
+        // N confirmed subscribers of one product, set up before the clock starts.
+        let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: "https://status.example.com")
+        let status = SQLiteStatusStore(database: database, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!))
+        try await status.syncProducts([Product(slug: "loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: Date())])
+        for index in 0..<mails {
+            _ = try await subscriptions.subscribeUser(userID: Int64(index), email: "subscriber\(index)@example.org",
+                                                      language: index.isMultiple(of: 2) ? "fr" : "en", productSlugs: ["loop"], now: Date())
         }
-        let enqueueTime = clock.now - queued
+
+        // The operator publishes an update: what they wait for is this save, nothing more.
+        let clock = ContinuousClock()
+        let published = clock.now
+        var incident = Incident(id: "bench", title: "Lenteurs sur Cegid Loop", impact: .minor, productSlugs: ["loop"], startedAt: Date())
+        incident.post(.init(status: .resolved, message: "Les temps de réponse sont revenus à la normale.", at: Date()))
+        try await status.save(incident)
+        let publishTime = clock.now - published
+        // The announcement service turns it into one mail per subscriber, in one transaction.
+        let announcer = AnnouncementService(events: status, subscriptions: subscriptions, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!),
+                                            logger: logger)
+        try await announcer.announcePending()
+        let enqueueTime = clock.now - published
 
         let sender = SMTPSender(url: smtpURL, username: nil, password: nil, requireTLS: false, timeout: .seconds(30))
         let composer = try MailComposer(from: "Statusd <status@example.com>", baseURL: "https://status.example.com")
@@ -43,7 +59,7 @@ struct MailBench: AsyncParsableCommand {
         if let concurrency { policy.concurrency = concurrency }
         let delivery = DeliveryService(store: store, transport: sender, composer: composer, policy: policy, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [delivery], logger: logger))
-        let started = clock.now
+        let started = published
         let running = Task { try await group.run() }
         delivery.wake()
 
@@ -60,23 +76,10 @@ struct MailBench: AsyncParsableCommand {
         try await running.value
 
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
-        let enqueueMs = (Double(enqueueTime.components.seconds) + Double(enqueueTime.components.attoseconds) / 1e18) * 1000
-        print(String(format: "mail-bench: concurrency=%d mails=%d enqueue_ms=%.0f total_s=%.2f mails_per_s=%.0f", policy.concurrency, mails, enqueueMs, seconds, Double(mails) / seconds))
-    }
-
-    /// A subscriber's update mail, text and HTML, of the usual size; each to its own address.
-    static func mail(_ index: Int) -> Mail {
-        let text = """
-            Cegid Loop: incident resolved
-
-            The incident that slowed down Cegid Loop since 09:12 is resolved. Every product is operational.
-            See https://status.example.com/incidents/42
-
-            You get this mail because you follow Cegid Loop. Unsubscribe: https://status.example.com/u/\(index)
-            """
-        let html = "<h1>Cegid Loop: incident resolved</h1><p>The incident that slowed down Cegid Loop since 09:12 is "
-            + "<b>resolved</b>. Every product is operational.</p><p><a href=\"https://status.example.com/incidents/42\">Details</a></p>"
-        return Mail(to: "subscriber\(index)@example.org", subject: "Cegid Loop: incident resolved", text: text, html: html,
-                    headers: ["List-Unsubscribe": "<https://status.example.com/u/\(index)>"], language: "en")
+        func milliseconds(_ duration: Duration) -> Double {
+            (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) * 1000
+        }
+        print(String(format: "mail-bench: concurrency=%d mails=%d publish_ms=%.0f enqueue_ms=%.0f total_s=%.2f mails_per_s=%.0f",
+                     policy.concurrency, mails, milliseconds(publishTime), milliseconds(enqueueTime), seconds, Double(mails) / seconds))
     }
 }
