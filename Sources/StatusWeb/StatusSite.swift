@@ -24,6 +24,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let outbox: (any OutboxStore)?
     /// Status subscriptions; nil serves no subscription pages.
     let subscriptions: SubscriptionService?
+    /// The portal's service catalog and service subscriptions; nil serves no service pages.
+    let serviceCatalog: ServiceCatalog?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
     let announcementsChanged: @Sendable () -> Void
     let catalog: MessageCatalog
@@ -39,12 +41,14 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         accounts: AccountService? = nil,
         outbox: (any OutboxStore)? = nil,
         subscriptions: SubscriptionService? = nil,
+        serviceCatalog: ServiceCatalog? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
         self.outbox = outbox
         self.subscriptions = subscriptions
+        self.serviceCatalog = serviceCatalog
         self.announcementsChanged = announcementsChanged
         self.pushChecks = pushChecks
         self.metricsText = metricsText

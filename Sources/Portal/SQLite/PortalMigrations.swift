@@ -78,5 +78,6 @@ public struct PortalMigrations: SQLiteMigrations {
                 t.column("revokedAt", .double)
             }
         }
+        migrator.registerMigration("portal.v4.services") { db in try ServiceMigrations.createTables(db) }
     }
 }
