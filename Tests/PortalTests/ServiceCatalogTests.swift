@@ -15,12 +15,15 @@ import Testing
         let staff = User(id: 999_999, email: "ops@vendor.fr", staffRole: .operator_, createdAt: Date(timeIntervalSince1970: 0))
 
         init() async throws {
-            fixture = try PortalFixture()
+            let fixture = try PortalFixture()
+            self.fixture = fixture
             let clock = fixture.clock
             catalog = ServiceCatalog(store: SQLiteServiceStore(database: fixture.database), accounts: fixture.store,
                                      baseURL: PortalFixture.baseURL, clock: { clock.now })
-            tenant = try await fixture.tenant("90266482")
-            other = try await fixture.tenant("11111111")
+            let tenant = try await fixture.tenant("90266482")
+            let other = try await fixture.tenant("11111111")
+            self.tenant = tenant
+            self.other = other
             func user(_ email: String, _ tenant: Tenant, _ role: Membership.Role, _ language: String = "fr") async throws -> User {
                 _ = try await fixture.accounts.invite(email, tenantID: tenant.id, role: role, language: language)
                 return try #require(try await fixture.store.user(email: email))

@@ -54,12 +54,16 @@ import Testing
             try await catalog.requests(tenantID: base.tenantA.id, by: base.adminA.user).first { $0.id == id }?.subscription.state
         }
 
+        /// Every mail queued so far, oldest first (outbox ids count up from 1; nothing is deleted here).
         func mails() async throws -> [Mail] {
-            try await base.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT payload FROM outboxMessage ORDER BY id").map {
-                    try JSONDecoder().decode(Mail.self, from: Data($0.utf8))
-                }
+            let outbox = SQLiteOutboxStore(database: base.database)
+            var mails: [Mail] = []
+            var id: Int64 = 1
+            while let message = try await outbox.message(id: id) {
+                mails.append(message.mail)
+                id += 1
             }
+            return mails
         }
     }
 
@@ -257,5 +261,24 @@ import Testing
             }
         }
         #expect(try await world.stateOf(request.id) == .pending)
+    }
+
+    @Test func servicesNamesAndReasonsReachThePagesAsText() async throws {
+        let world = try await World()
+        let hostile = try await world.catalog.createService(.init(name: "<script>alert(1)</script>", family: "{{secret}}", description: "<b>x</b>"),
+                                                            by: world.staff.user)
+        let request = try await world.catalog.request(serviceID: hostile.id, by: world.base.memberA.user, tenantID: world.base.tenantA.id)
+        try await world.catalog.decide(.refuse, subscriptionID: request.id, reason: "<img src=x onerror=alert(2)>", by: world.base.adminA.user,
+                                       tenantID: world.base.tenantA.id)
+        try await world.test { client in
+            for (uri, session) in [("/services", world.base.memberA.session), ("/admin/services", world.base.adminA.session),
+                                   ("/staff/services", world.staff.session)] {
+                let (status, html) = try await Self.get(client, uri, session)
+                #expect(status == .ok)
+                #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(uri)")
+                #expect(!html.contains("<script>alert(1)"), "\(uri)")
+                #expect(!html.contains("<img src=x"), "\(uri)")
+            }
+        }
     }
 }

@@ -80,6 +80,12 @@ extension StatusSite {
         }
     }
 
+    /// Leaves out the empty texts: a template's `{{#flag}}` section shows for any string, even
+    /// an empty one, and a missing key reads as false.
+    static func shown(_ texts: [String: String]) -> [String: String] {
+        texts.filter { !$0.value.isEmpty }
+    }
+
     /// The logged-in user in the session's tenant; anonymous users go to the login page, a
     /// user without a tenant (staff) gets 403.
     func tenantCaller(_ request: Request, accounts: AccountService) async throws -> TenantCaller {
@@ -101,16 +107,20 @@ extension StatusSite {
                               status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = language(of: request)
         let entries = try await serviceAnswer { try await services.catalog(for: caller.user, tenantID: caller.tenant.id) }
-        let rows = entries.map { entry in
-            ["id": String(entry.service.id), "name": entry.service.name, "family": entry.service.family,
-             "description": entry.service.description, "state": entry.subscription?.state.rawValue ?? "none",
-             "stateText": catalog.text("services_state_\(entry.subscription?.state.rawValue ?? "none")", language),
-             "reason": entry.subscription?.state == .refused ? entry.subscription?.reason ?? "" : "",
-             "retired": entry.service.isActive ? "" : "yes", "canRequest": entry.canRequest ? "yes" : ""]
+        let rows = entries.map { entry -> [String: String] in
+            let state = entry.subscription?.state.rawValue ?? "none"
+            let reason = entry.subscription?.state == .refused ? (entry.subscription?.reason ?? "") : ""
+            var row: [String: String] = ["id": String(entry.service.id), "name": entry.service.name, "family": entry.service.family,
+                                         "description": entry.service.description, "state": state, "reason": reason]
+            row["stateText"] = catalog.text("services_state_\(state)", language)
+            row["retired"] = entry.service.isActive ? "" : "yes"
+            row["canRequest"] = entry.canRequest ? "yes" : ""
+            return Self.shown(row)
         }
         return try portalPage(request, template: "services", titleKey: "services_title", csrf: caller.session.csrfToken,
                               values: ["tenant": "\(caller.tenant.name) (\(caller.tenant.code))"],
-                              extra: ["notice": notice, "refused": refused], items: rows, status: status)
+                              extra: Self.shown(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
+                              items: rows, status: status)
     }
 
     private func adminServicesPage(_ request: Request, admin: TenantCaller, services: ServiceCatalog, notice: String = "", refused: String = "",
@@ -120,22 +130,26 @@ extension StatusSite {
         let requests = try await serviceAnswer { try await services.requests(tenantID: admin.tenant.id, by: admin.user) }
         let counts = try await services.counts(tenantID: admin.tenant.id)
         let dates = DayFormatter(language: language, calendar: calendar)
-        let rows = requests.map { item in
+        let reasonError = errors["reason"].map { catalog.text($0, language) } ?? ""
+        let rows = requests.map { item -> [String: String] in
             let state = item.subscription.state
             let typed = item.id == reasonFor
-            return ["id": String(item.id), "service": item.service.name, "family": item.service.family,
-                    "requester": item.requester.displayName, "email": item.requester.email,
-                    "requestedAt": dates.instant(item.subscription.requestedAt), "state": state.rawValue,
-                    "stateText": catalog.text("services_state_\(state.rawValue)", language),
-                    "reason": state == .refused ? item.subscription.reason : "",
-                    "pending": state == .pending ? "yes" : "", "accepted": state == .accepted ? "yes" : "",
-                    "suspended": state == .suspended ? "yes" : "",
-                    "reasonValue": typed ? reason : "",
-                    "reasonError": typed ? errors["reason"].map { catalog.text($0, language) } ?? "" : ""]
+            var row: [String: String] = ["id": String(item.id), "service": item.service.name, "family": item.service.family,
+                                         "requester": item.requester.displayName, "email": item.requester.email, "state": state.rawValue]
+            row["requestedAt"] = dates.instant(item.subscription.requestedAt)
+            row["stateText"] = catalog.text("services_state_\(state.rawValue)", language)
+            row["reason"] = state == .refused ? item.subscription.reason : ""
+            row["pending"] = state == .pending ? "yes" : ""
+            row["accepted"] = state == .accepted ? "yes" : ""
+            row["suspended"] = state == .suspended ? "yes" : ""
+            row["reasonValue"] = typed ? reason : ""
+            row["reasonError"] = typed ? reasonError : ""
+            return Self.shown(row)
         }
         return try portalPage(request, template: "admin_services", titleKey: "admin_services_title", csrf: admin.session.csrfToken,
                               values: ["tenant": "\(admin.tenant.name) (\(admin.tenant.code))", "services": String(counts.services),
                                        "newRequests": String(counts.pendingRequests)],
-                              errors: errors, extra: ["notice": notice, "refused": refused], items: rows, status: status)
+                              errors: errors, extra: Self.shown(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
+                              items: rows, status: status)
     }
 }

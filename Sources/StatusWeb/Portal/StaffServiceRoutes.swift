@@ -79,11 +79,13 @@ extension StatusSite {
         let language = language(of: request)
         let all = try await serviceAnswer { try await services.allServices(by: staff.user) }
         return try portalPage(request, template: "staff_services", titleKey: "staff_services_title", csrf: staff.session.csrfToken,
-                              values: values, errors: errors, extra: ["notice": notice],
-                              items: all.map { service in
-                                  ["id": String(service.id), "name": service.name, "family": service.family, "description": service.description,
-                                   "active": service.isActive ? "yes" : "",
-                                   "stateText": catalog.text(service.isActive ? "staff_services_state_active" : "staff_services_state_retired", language)]
+                              values: values, errors: errors, extra: Self.shown(["notice": notice]),
+                              items: all.map { service -> [String: String] in
+                                  var row: [String: String] = ["id": String(service.id), "name": service.name, "family": service.family,
+                                                               "description": service.description]
+                                  row["active"] = service.isActive ? "yes" : ""
+                                  row["stateText"] = catalog.text(service.isActive ? "staff_services_state_active" : "staff_services_state_retired", language)
+                                  return Self.shown(row)
                               }, status: status)
     }
 

@@ -155,8 +155,8 @@ extension StatusSite {
                                        "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage)),
                                        "services": String(serviceCounts?.services ?? 0),
                                        "newRequests": String(serviceCounts?.pendingRequests ?? 0)],
-                              errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey,
-                                                      "services": serviceCounts == nil ? "" : "yes"], items: rows,
+                              errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey]
+                                  .merging(serviceCounts == nil ? [:] : ["services": "yes"]) { $1 }, items: rows,
                               groups: try await accounts.groups(tenantID: admin.tenantID).map { group in
                                   ["id": String(group.id), "name": group.name,
                                    "members": members.filter { group.memberIDs.contains($0.user.id) }.map(\.user.email).joined(separator: ", ")]
