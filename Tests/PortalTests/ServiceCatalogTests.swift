@@ -182,6 +182,8 @@ import Testing
         try await world.catalog.decide(.accept, subscriptionID: b.id, by: world.admin, tenantID: world.tenant.id)
         #expect(try await world.catalog.counts(tenantID: world.tenant.id) == ServiceCounts(services: 1, pendingRequests: 1),
                 "two users on one service count one service")
+        #expect(try await world.catalog.requests(tenantID: world.tenant.id, by: world.admin).map(\.subscription.state) == [.pending, .accepted, .accepted],
+                "new requests first")
         #expect(try await world.catalog.counts(tenantID: world.other.id) == ServiceCounts(services: 0, pendingRequests: 0))
     }
 }
