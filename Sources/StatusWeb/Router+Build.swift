@@ -17,6 +17,7 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
         site.addMaintenanceConsoleRoutes(to: router, accounts: accounts)
         site.addProductConsoleRoutes(to: router, accounts: accounts)
     }
+    if let accounts = site.accounts, let services = site.serviceCatalog { site.addServiceRoutes(to: router, accounts: accounts, services: services) }
     if let subscriptions = site.subscriptions {
         site.addSubscriptionRoutes(to: router, subscriptions: subscriptions)
         if site.accounts != nil { site.addAccountSubscriptionRoutes(to: router, subscriptions: subscriptions) }

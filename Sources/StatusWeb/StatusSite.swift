@@ -24,6 +24,8 @@ public struct StatusSite<Store: StatusStore>: Sendable {
     let outbox: (any OutboxStore)?
     /// Status subscriptions; nil serves no subscription pages.
     let subscriptions: SubscriptionService?
+    /// The portal's service catalog and service subscriptions; nil serves no service pages.
+    let serviceCatalog: ServiceCatalog?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
     let announcementsChanged: @Sendable () -> Void
     /// Which webhook addresses subscribers may register (public ones only, unless the config says otherwise).
@@ -41,6 +43,7 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         accounts: AccountService? = nil,
         outbox: (any OutboxStore)? = nil,
         subscriptions: SubscriptionService? = nil,
+        serviceCatalog: ServiceCatalog? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         clock: @escaping @Sendable () -> Date = { Date() }
@@ -48,6 +51,7 @@ public struct StatusSite<Store: StatusStore>: Sendable {
         self.accounts = accounts
         self.outbox = outbox
         self.subscriptions = subscriptions
+        self.serviceCatalog = serviceCatalog
         self.announcementsChanged = announcementsChanged
         self.webhookPolicy = webhookPolicy
         self.pushChecks = pushChecks

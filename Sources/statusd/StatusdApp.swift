@@ -28,6 +28,10 @@ enum StatusdApp {
         AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL)
     }
 
+    static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
+        ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL)
+    }
+
     /// Opens the store and makes the stored products match the config.
     static func openStore(config: StatusConfig, logger: Logger) async throws -> SQLiteStatusStore {
         try await openStore(config: config, database: try openDatabase(config: config), logger: logger)
@@ -82,6 +86,7 @@ enum StatusdApp {
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                         accounts: accounts(config: config, database: database),
                                         outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
+                                        serviceCatalog: serviceCatalog(config: config, database: database),
                                         announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)

@@ -90,5 +90,6 @@ public struct PortalMigrations: SQLiteMigrations {
                 t.column("revokedAt", .double)
             }
         }
+        migrator.registerMigration("portal.v5.services") { db in try ServiceMigrations.createTables(db) }
     }
 }

@@ -138,6 +138,7 @@ extension StatusSite {
         let members = try await accounts.members(tenantID: admin.tenantID)
         let query = MemberQuery(request)
         let shown = query.apply(to: members)
+        let serviceCounts = try await serviceCatalog?.counts(tenantID: admin.tenantID)
         let rows = shown.page.map { member in
             ["id": String(member.user.id), "email": member.user.email, "name": member.user.displayName, "state": member.user.state.rawValue,
              "stateText": catalog.text("user_state_\(member.user.state.rawValue)", language),
@@ -151,8 +152,11 @@ extension StatusSite {
                                        "pending": String(members.filter { $0.user.state == .pending }.count),
                                        "q": query.search, "filter": query.filter, "per": String(query.perPage),
                                        "matching": String(shown.total), "pageNumber": String(query.page + 1),
-                                       "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage))],
-                              errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey], items: rows,
+                                       "pages": String(max(1, (shown.total + query.perPage - 1) / query.perPage)),
+                                       "services": String(serviceCounts?.services ?? 0),
+                                       "newRequests": String(serviceCounts?.pendingRequests ?? 0)],
+                              errors: errors, extra: ["notice": notice, "refused": refused, "newKey": newKey]
+                                  .merging(serviceCounts == nil ? [:] : ["services": "yes"]) { $1 }, items: rows,
                               groups: try await accounts.groups(tenantID: admin.tenantID).map { group in
                                   ["id": String(group.id), "name": group.name,
                                    "members": members.filter { group.memberIDs.contains($0.user.id) }.map(\.user.email).joined(separator: ", ")]

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Notify
+import StatusModel
+
+/// The service catalog and its subscriptions on SQLite. A decision's mail goes into the outbox
+/// in the same transaction as the decision.
+public struct SQLiteServiceStore: ServiceStore {
+    let writer: any DatabaseWriter
+
+    public init(database: SQLiteDatabase) {
+        writer = database.writer
+    }
+
+    public func createService(_ service: Service) async throws -> Service {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT INTO service (name, family, description, isActive) VALUES (?, ?, ?, ?)",
+                           arguments: [service.name, service.family, service.description, service.isActive])
+            var created = service
+            created.id = db.lastInsertedRowID
+            return created
+        }
+    }
+
+    public func updateService(_ service: Service) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE service SET name = ?, family = ?, description = ?, isActive = ? WHERE id = ?",
+                           arguments: [service.name, service.family, service.description, service.isActive, service.id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func service(id: Int64) async throws -> Service? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM service WHERE id = ?", arguments: [id]).map(Service.init(row:))
+        }
+    }
+
+    public func service(named name: String) async throws -> Service? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM service WHERE name = ? COLLATE NOCASE", arguments: [name]).map(Service.init(row:))
+        }
+    }
+
+    public func services() async throws -> [Service] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM service ORDER BY family COLLATE NOCASE, name COLLATE NOCASE").map(Service.init(row:))
+        }
+    }
+
+    public func requestSubscription(_ subscription: ServiceSubscription) async throws -> ServiceSubscription? {
+        try await writer.write { db in
+            let live = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM serviceSubscription WHERE tenantID = ? AND userID = ? AND serviceID = ? AND state <> 'refused')
+                """, arguments: [subscription.tenantID, subscription.userID, subscription.serviceID]) ?? false
+            guard !live else { return nil }
+            try db.execute(sql: """
+                INSERT INTO serviceSubscription (tenantID, userID, serviceID, state, reason, requestedAt) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [subscription.tenantID, subscription.userID, subscription.serviceID, ServiceSubscription.State.pending.rawValue,
+                                 "", subscription.requestedAt.timeIntervalSince1970])
+            var created = subscription
+            created.id = db.lastInsertedRowID
+            created.state = .pending
+            created.reason = ""
+            created.decidedAt = nil
+            return created
+        }
+    }
+
+    /// The joined columns of a request: subscription and service columns renamed so that the
+    /// user's own columns (`id`, `state`...) stay unambiguous.
+    private static let requestSQL = """
+        SELECT user.*,
+               sub.id AS subID, sub.tenantID AS subTenantID, sub.userID AS subUserID, sub.serviceID AS subServiceID,
+               sub.state AS subState, sub.reason AS subReason, sub.requestedAt AS subRequestedAt, sub.decidedAt AS subDecidedAt,
+               service.name AS serviceName, service.family AS serviceFamily, service.description AS serviceDescription,
+               service.isActive AS serviceIsActive
+        FROM serviceSubscription sub
+        JOIN service ON service.id = sub.serviceID
+        JOIN user ON user.id = sub.userID
+        """
+
+    public func request(id: Int64, tenantID: Int64) async throws -> ServiceRequest? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: Self.requestSQL + " WHERE sub.id = ? AND sub.tenantID = ?", arguments: [id, tenantID])
+                .map(ServiceRequest.init(row:))
+        }
+    }
+
+    public func requests(tenantID: Int64) async throws -> [ServiceRequest] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: Self.requestSQL + """
+                 WHERE sub.tenantID = ?
+                ORDER BY CASE sub.state WHEN 'pending' THEN 0 ELSE 1 END, sub.requestedAt DESC, sub.id DESC
+                """, arguments: [tenantID]).map(ServiceRequest.init(row:))
+        }
+    }
+
+    public func subscriptions(userID: Int64, tenantID: Int64) async throws -> [ServiceSubscription] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM serviceSubscription WHERE userID = ? AND tenantID = ? ORDER BY requestedAt DESC, id DESC
+                """, arguments: [userID, tenantID]).map(ServiceSubscription.init(row:))
+        }
+    }
+
+    public func decide(id: Int64, tenantID: Int64, decision: ServiceDecision, reason: String, at: Date, mail: Mail?) async throws -> Bool {
+        try await writer.write { db in
+            // Compare and set: a second administrator deciding on the same request changes nothing.
+            try db.execute(sql: """
+                UPDATE serviceSubscription SET state = ?, reason = ?, decidedAt = ? WHERE id = ? AND tenantID = ? AND state = ?
+                """, arguments: [decision.to.rawValue, reason, at.timeIntervalSince1970, id, tenantID, decision.from.rawValue])
+            guard db.changesCount == 1 else { return false }
+            if let mail { try Outbox.enqueue(mail, in: db, now: at) }
+            return true
+        }
+    }
+
+    public func counts(tenantID: Int64) async throws -> ServiceCounts {
+        try await writer.read { db in
+            let services = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT serviceID) FROM serviceSubscription WHERE tenantID = ? AND state = 'accepted'
+                """, arguments: [tenantID]) ?? 0
+            let pending = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM serviceSubscription WHERE tenantID = ? AND state = 'pending'
+                """, arguments: [tenantID]) ?? 0
+            return ServiceCounts(services: services, pendingRequests: pending)
+        }
+    }
+}
+
+extension Service {
+    init(row: Row) {
+        self.init(id: row["id"], name: row["name"], family: row["family"], description: row["description"], isActive: row["isActive"])
+    }
+}
+
+extension ServiceSubscription {
+    init(row: Row) {
+        let decided: Double? = row["decidedAt"]
+        self.init(id: row["id"], tenantID: row["tenantID"], userID: row["userID"], serviceID: row["serviceID"],
+                  state: State(rawValue: row["state"]) ?? .refused, reason: row["reason"],
+                  requestedAt: Date(timeIntervalSince1970: row["requestedAt"]), decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension ServiceRequest {
+    init(row: Row) {
+        let decided: Double? = row["subDecidedAt"]
+        let subscription = ServiceSubscription(
+            id: row["subID"], tenantID: row["subTenantID"], userID: row["subUserID"], serviceID: row["subServiceID"],
+            state: ServiceSubscription.State(rawValue: row["subState"]) ?? .refused, reason: row["subReason"],
+            requestedAt: Date(timeIntervalSince1970: row["subRequestedAt"]), decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
+        let service = Service(id: row["subServiceID"], name: row["serviceName"], family: row["serviceFamily"],
+                              description: row["serviceDescription"], isActive: row["serviceIsActive"])
+        self.init(subscription: subscription, service: service, requester: User(row: row))
+    }
+}

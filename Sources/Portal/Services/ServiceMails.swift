@@ -1,0 +1,49 @@
+import Foundation
+import Notify
+
+/// The mails telling a requester that a tenant administrator accepted or refused their request,
+/// in the requester's language. Links use the configured base URL; user text is escaped in HTML.
+struct ServiceMails: Sendable {
+    let baseURL: String
+    let siteName: String
+
+    func decision(_ decision: ServiceDecision, request: ServiceRequest, tenant: Tenant?, reason: String) -> Mail? {
+        let user = request.requester
+        let service = request.service.name
+        let account = tenant.map { "\($0.name) (\($0.code))" } ?? ""
+        let link = "\(baseURL)/services"
+        let english = user.language == "en"
+        switch (decision, english) {
+        case (.accept, true):
+            return mail(to: user, subject: "Your access to \(service) was accepted",
+                        lines: ["Hello,", "An administrator of the customer account \(account) accepted your request for the service \(service).",
+                                "Your subscriptions are listed on \(siteName):"], link: link)
+        case (.accept, false):
+            return mail(to: user, subject: "Votre accès à \(service) est accepté",
+                        lines: ["Bonjour,", "Un administrateur du compte client \(account) a accepté votre demande d'accès au service \(service).",
+                                "Vos abonnements sont listés sur \(siteName) :"], link: link)
+        case (.refuse, true):
+            return mail(to: user, subject: "Your access to \(service) was refused",
+                        lines: ["Hello,", "An administrator of the customer account \(account) refused your request for the service \(service)."]
+                            + (reason.isEmpty ? [] : ["Reason: \(reason)"]) + ["Your subscriptions are listed on \(siteName):"], link: link)
+        case (.refuse, false):
+            return mail(to: user, subject: "Votre accès à \(service) est refusé",
+                        lines: ["Bonjour,", "Un administrateur du compte client \(account) a refusé votre demande d'accès au service \(service)."]
+                            + (reason.isEmpty ? [] : ["Motif : \(reason)"]) + ["Vos abonnements sont listés sur \(siteName) :"], link: link)
+        case (.suspend, _), (.reactivate, _):
+            return nil
+        }
+    }
+
+    private func mail(to user: User, subject: String, lines: [String], link: String) -> Mail {
+        let text = (lines + [link]).joined(separator: "\n")
+        let html = "<!DOCTYPE html><html><body>" + lines.map { "<p>\(escape($0))</p>" }.joined()
+            + "<p><a href=\"\(escape(link))\">\(escape(link))</a></p></body></html>"
+        return Mail(to: user.email, subject: subject, text: text, html: html, language: user.language == "en" ? "en" : "fr")
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Notify
+
+/// What the service catalog and its subscriptions need from storage. Every tenant read takes
+/// the tenant, so another tenant's subscription is never found; a decision's mail is written in
+/// the same transaction as the decision.
+public protocol ServiceStore: Sendable {
+    func createService(_ service: Service) async throws -> Service
+    /// Replaces name, family, description and active flag; false when there is no such service.
+    func updateService(_ service: Service) async throws -> Bool
+    func service(id: Int64) async throws -> Service?
+    /// Every service, retired ones included, by family then name.
+    func services() async throws -> [Service]
+    /// The service with this name (case-insensitive), to keep names unique.
+    func service(named name: String) async throws -> Service?
+
+    /// Records a pending request unless the user already has a pending or accepted subscription
+    /// to the service in this tenant (checked in the same transaction): nil then.
+    func requestSubscription(_ subscription: ServiceSubscription) async throws -> ServiceSubscription?
+    /// One subscription of `tenantID` with its service and requester; nil for another tenant's.
+    func request(id: Int64, tenantID: Int64) async throws -> ServiceRequest?
+    /// The tenant's subscriptions: pending first, then the newest requests.
+    func requests(tenantID: Int64) async throws -> [ServiceRequest]
+    /// One user's subscriptions in one tenant, newest first.
+    func subscriptions(userID: Int64, tenantID: Int64) async throws -> [ServiceSubscription]
+    /// Moves a subscription of `tenantID` from `decision.from` to `decision.to` and queues `mail`,
+    /// in one transaction; false (nothing written) when it is no longer in `decision.from`.
+    func decide(id: Int64, tenantID: Int64, decision: ServiceDecision, reason: String, at: Date, mail: Mail?) async throws -> Bool
+    func counts(tenantID: Int64) async throws -> ServiceCounts
+}
