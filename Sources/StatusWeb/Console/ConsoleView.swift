@@ -9,7 +9,8 @@ struct ConsoleView {
 
     let page: PageChrome
     let csrf: String
-    var notice = ""
+    /// Nil hides the notice: swift-mustache shows a section for an empty string.
+    var notice: String?
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
     var hasErrors: Bool { !errors.isEmpty }

@@ -36,10 +36,10 @@ extension StatusSite {
         for (field, key) in errors.fields { translated[field] = catalog.text(key, language) }
         let view = PortalFormView(
             page: PageChrome(language: language, catalog: catalog, title: catalog.text(titleKey, language), path: request.uri.path),
-            csrf: csrf, values: values, errors: translated, hasErrors: !errors.isEmpty,
+            csrf: csrf, values: Self.dropEmpty(values), errors: translated, hasErrors: !errors.isEmpty,
             message: message.isEmpty ? "" : catalog.text(message, language),
             policy: PasswordPolicy.Rule.allCases.map { .init(rule: $0.rawValue, text: catalog.text($0.rawValue, language)) },
-            extra: extra, items: items, keys: keys, groups: groups)
+            extra: Self.dropEmpty(extra), items: items.map(Self.dropEmpty), keys: keys.map(Self.dropEmpty), groups: groups.map(Self.dropEmpty))
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -47,6 +47,13 @@ extension StatusSite {
         for cookie in cookies { response.setCookie(cookie) }
         rememberLanguage(request, in: &response)
         return response
+    }
+
+    /// swift-mustache renders a `{{#key}}` section for an empty string as for any other value:
+    /// only a missing key is false. Empty texts are left out, so "no notice" and "not an
+    /// administrator" hide their sections; `{{key}}` still reads a missing key as empty.
+    static func dropEmpty(_ values: [String: String]) -> [String: String] {
+        values.filter { !$0.value.isEmpty }
     }
 
     /// The anonymous forms' CSRF token: a random cookie the form must echo (double submit).

@@ -7,8 +7,9 @@ import StatusModel
 struct SubscriptionView {
     let page: PageChrome
     let csrf: String
-    var notice = ""
-    var message = ""
+    // Optional texts: nil hides their sections (swift-mustache shows a section for "").
+    var notice: String?
+    var message: String?
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
     var hasErrors: Bool { !errors.isEmpty }
@@ -16,7 +17,7 @@ struct SubscriptionView {
     var followsAll = true
     /// Where the form posts, and the button's words.
     var action = ""
-    var button = ""
+    var button: String?
     /// A second form: the one-click unsubscribe.
     var unsubscribeAction = ""
     var email = ""
