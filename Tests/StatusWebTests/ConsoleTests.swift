@@ -234,6 +234,10 @@ import Testing
                     #expect(response.status == .unprocessableContent, "\(uri) \(body)")
                     let html = String(buffer: response.body)
                     #expect(html.showsError(message, nextTo: field), "\(uri) \(body)")
+                    if uri.hasSuffix("/updates") {
+                        #expect(html.keeps("Lenteurs", in: "edit-title"), "the other form still shows the incident")
+                        #expect(html.contains("value=\"loop\" checked"))
+                    }
                 }
             }
         }
