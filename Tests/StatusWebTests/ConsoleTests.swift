@@ -108,6 +108,7 @@ import Testing
                 return try #require(response.headers[.location])
             }
             #expect(location.hasPrefix("/staff/incidents/"))
+            world.clock.advance(by: 60)
             let id = String(location.dropFirst("/staff/incidents/".count))
             try await client.execute(uri: location, method: .get, headers: pageHeaders(session: ops.session)) { response in
                 #expect(response.status == .ok)
@@ -116,6 +117,12 @@ import Testing
                 #expect(html.contains("data-status=\"investigating\""))
                 #expect(html.components(separatedBy: "id=\"timeline\"")[1].components(separatedBy: "</ol>")[0].occurrences(of: "<li>") == 1)
                 #expect(html.contains("Nous analysons."))
+                #expect(!html.contains("id=\"notice\""), "no notice asked for, none shown")
+                // The edit form offers every product, the incident's ticked.
+                let editForm = html.components(separatedBy: "id=\"edit-incident\"").last ?? ""
+                #expect(editForm.contains("value=\"loop\" checked"))
+                #expect(editForm.contains("value=\"stream\" >"))
+                #expect(!editForm.contains("value=\"\""))
             }
             try await client.execute(uri: "/staff/incidents", method: .get, headers: pageHeaders(session: ops.session)) { response in
                 #expect(String(buffer: response.body).contains("<tr data-id=\"\(id)\" data-status=\"investigating\">"))
@@ -163,7 +170,8 @@ import Testing
                 #expect(closed.contains("Connexions impossibles"))
             }
         }
-        let saved = try #require(try await world.store.incident(id: try #require(try await world.store.recentIncidents(limit: 5).first?.id)))
+        let savedID = try #require(try await world.store.recentIncidents(limit: 5).first?.id)
+        let saved = try #require(try await world.store.incident(id: savedID))
         #expect(saved.isResolved)
         #expect(saved.updates.map(\.status) == [.investigating, .identified, .resolved])
     }
