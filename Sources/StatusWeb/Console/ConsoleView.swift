@@ -9,7 +9,8 @@ struct ConsoleView {
 
     let page: PageChrome
     let csrf: String
-    var notice = ""
+    /// Nil shows no notice (an empty text would still open the template's section).
+    var notice: String?
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
     var hasErrors: Bool { !errors.isEmpty }

@@ -208,7 +208,7 @@ extension StatusSite {
                                     csrf: csrf)
         view.message = catalog.text(message, language)
         view.action = action
-        view.button = button.isEmpty ? "" : catalog.text(button, language)
+        view.button = button.isEmpty ? nil : catalog.text(button, language)
         return try subscriptionResponse(view, template: "subscription_message", status: status, cookies: cookies, request: request)
     }
 
