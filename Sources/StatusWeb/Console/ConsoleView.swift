@@ -9,7 +9,7 @@ struct ConsoleView {
 
     let page: PageChrome
     let csrf: String
-    /// Nil hides the notice: swift-mustache shows a section for an empty string.
+    /// Nil shows no notice (an empty text would still open the template's section).
     var notice: String?
     var values: [String: String] = [:]
     var errors: [String: String] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// An url-encoded form whose fields may repeat (checkboxes of products).
 struct FormValues: Sendable {
@@ -7,7 +8,14 @@ struct FormValues: Sendable {
 
     static func read(_ request: Request, context: StatusRequestContext) async throws -> FormValues {
         var request = request
-        let body = String(buffer: try await request.collectBody(upTo: FormSupport.maxFormBytes))
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: FormSupport.maxFormBytes)
+        } catch is NIOTooManyBytesError {
+            // A 413 the sender can read, not a 500.
+            throw HTTPError(.contentTooLarge)
+        }
+        let body = String(buffer: buffer)
         var form = FormValues()
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

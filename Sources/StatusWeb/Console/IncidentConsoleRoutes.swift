@@ -102,10 +102,9 @@ extension StatusSite {
     private func incidentPage(_ request: Request, csrf: String, incident: Incident, form: FormValues = FormValues(),
                               errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = language(of: request)
-        var edit = form
-        if form.pairs.isEmpty {
-            edit = FormValues(pairs: [("title", incident.title), ("impact", incident.impact.rawValue)] + incident.productSlugs.map { ("products", $0) })
-        }
+        // The page holds two forms: the one posted keeps what was typed, the other shows the incident.
+        var edit = FormValues(pairs: [("title", incident.title), ("impact", incident.impact.rawValue)] + incident.productSlugs.map { ("products", $0) })
+        if form["title"] != nil { edit = form } else { edit.pairs += form.pairs }
         var view = try await consoleView(request, titleKey: "console_incident_title", csrf: csrf, form: edit, errors: errors)
         view.impacts = Incident.Impact.allCases.map {
             .init(value: $0.rawValue, label: catalog.text("impact_\($0.rawValue)", language), selected: (edit["impact"] ?? "") == $0.rawValue)

@@ -7,15 +7,15 @@ import StatusModel
 struct SubscriptionView {
     let page: PageChrome
     let csrf: String
-    // Optional texts: nil hides their sections (swift-mustache shows a section for "").
+    /// Nil shows no notice (an empty text would still open the template's section).
     var notice: String?
-    var message: String?
+    var message = ""
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
     var hasErrors: Bool { !errors.isEmpty }
     var products: [ConsoleView.Choice] = []
     var followsAll = true
-    /// Where the form posts, and the button's words.
+    /// Where the form posts, and the button's words; nil shows no form.
     var action = ""
     var button: String?
     /// A second form: the one-click unsubscribe.
