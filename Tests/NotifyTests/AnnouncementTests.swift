@@ -167,3 +167,20 @@ extension AnnouncementTests {
         #expect(products.first?["url"] == "\(base)/products/loop")
     }
 }
+
+extension AnnouncementTests {
+    @Test func aCancelledWindowIsAnnouncedAndAConfirmationLinkWorksOnce() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        try await world.subscriptions.request(email: "anne@example.org", language: "fr", productSlugs: [], now: clock.now)
+        let token = try confirmationToken(try #require(try await queued(world).first))
+        #expect(try await world.subscriptions.confirm(token: token, now: clock.now) != nil)
+        #expect(try await world.subscriptions.confirm(token: token, now: clock.now) == nil, "the link works once")
+
+        let start = Date().addingTimeInterval(86_400)
+        try await world.status.save(Maintenance(id: "m2", title: "Migration", productSlugs: ["loop"], start: start, end: start.addingTimeInterval(3600)))
+        #expect(try await world.status.deleteMaintenance(id: "m2"))
+        _ = try await announcer(world).announcePending()
+        #expect(try await queued(world).map(\.subject) == ["[Maintenance planifiée] Migration", "[Maintenance annulée] Migration"])
+    }
+}

@@ -38,10 +38,11 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
 
     public func confirm(confirmationHash: String, now: Date) async throws -> StatusSubscription? {
         try await writer.write { db in
-            guard let found = try Self.fetch(db, "confirmationHash = ?", [confirmationHash]).first else { return nil }
-            if found.isConfirmed { return found }
-            guard now.timeIntervalSince(found.createdAt) < StatusSubscription.confirmationLifetime else { return nil }
-            try db.execute(sql: "UPDATE statusSubscription SET confirmedAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, found.id])
+            guard let found = try Self.fetch(db, "confirmationHash = ?", [confirmationHash]).first, !found.isConfirmed,
+                  now.timeIntervalSince(found.createdAt) < StatusSubscription.confirmationLifetime else { return nil }
+            // The link works once: its hash goes with its use.
+            try db.execute(sql: "UPDATE statusSubscription SET confirmedAt = ?, confirmationHash = NULL WHERE id = ?",
+                           arguments: [now.timeIntervalSince1970, found.id])
             var confirmed = found
             confirmed.confirmedAt = now
             return confirmed

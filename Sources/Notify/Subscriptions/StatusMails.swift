@@ -61,6 +61,7 @@ struct StatusMails: Sendable {
         case .maintenanceScheduled: fr ? "Maintenance planifiée" : "Maintenance scheduled"
         case .maintenanceStarted: fr ? "Maintenance en cours" : "Maintenance in progress"
         case .maintenanceCompleted: fr ? "Maintenance terminée" : "Maintenance completed"
+        case .maintenanceCancelled: fr ? "Maintenance annulée" : "Maintenance cancelled"
         }
     }
 
@@ -73,6 +74,7 @@ struct StatusMails: Sendable {
         case "scheduled": fr ? "planifiée" : "scheduled"
         case "inProgress": fr ? "en cours" : "in progress"
         case "completed": fr ? "terminée" : "completed"
+        case "cancelled": fr ? "annulée" : "cancelled"
         default: status
         }
     }

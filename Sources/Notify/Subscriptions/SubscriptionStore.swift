@@ -17,7 +17,7 @@ public protocol SubscriptionStore: Sendable {
     func request(address: String, language: String, productSlugs: [String], confirmationHash: String, now: Date,
                  mail: @Sendable (SubscriptionRequestOutcome) -> Mail) async throws -> SubscriptionRequestOutcome
     /// Confirms the pending request whose token hashes to `confirmationHash`, if it is younger
-    /// than 48 hours; nil otherwise. Confirming twice returns the subscription again.
+    /// than 48 hours; nil otherwise. The link works once.
     func confirm(confirmationHash: String, now: Date) async throws -> StatusSubscription?
     /// A logged-in user's subscription, confirmed at once (their address is known).
     func subscribeUser(userID: Int64, address: String, language: String, productSlugs: [String], now: Date) async throws -> StatusSubscription

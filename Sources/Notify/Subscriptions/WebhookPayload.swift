@@ -14,6 +14,7 @@ enum WebhookPayload {
         case .maintenanceScheduled: "maintenance.scheduled"
         case .maintenanceStarted: "maintenance.started"
         case .maintenanceCompleted: "maintenance.completed"
+        case .maintenanceCancelled: "maintenance.cancelled"
         }
     }
 

@@ -9,10 +9,12 @@ public struct StatusEvent: Sendable, Hashable, Codable, Identifiable {
         /// An incident opened by probes when they confirmed an outage, and its resolution when they confirmed the recovery.
         case outageConfirmed, recoveryConfirmed
         case maintenanceScheduled, maintenanceStarted, maintenanceCompleted
+        /// A window called off before it ended: subscribers told it was coming hear it is not.
+        case maintenanceCancelled
 
         public var isMaintenance: Bool {
             switch self {
-            case .maintenanceScheduled, .maintenanceStarted, .maintenanceCompleted: true
+            case .maintenanceScheduled, .maintenanceStarted, .maintenanceCompleted, .maintenanceCancelled: true
             default: false
             }
         }

@@ -10,7 +10,7 @@ public enum AnnouncementRules {
     /// One thing wrong with what was written, and the field it is about.
     public struct Violation: Error, Sendable, Hashable {
         public enum Reason: String, Sendable, Hashable {
-            case required, tooLong, noProduct, endNotAfterStart, invalidSlug
+            case required, tooLong, noProduct, endNotAfterStart, windowTooLong, invalidSlug
         }
 
         public let field: String
@@ -33,8 +33,14 @@ public enum AnnouncementRules {
 
     /// A window ends after it starts: an empty or reversed one would never be in progress.
     public static func check(windowStart start: Date, end: Date) -> Violation? {
-        end > start ? nil : Violation("end", .endNotAfterStart)
+        if end <= start { return Violation("end", .endNotAfterStart) }
+        if end.timeIntervalSince(start) > maxWindow { return Violation("end", .windowTooLong) }
+        return nil
     }
+
+    /// The longest window: a month covers any real migration, and a mistyped year (9999)
+    /// would otherwise make thousands of days of maintenance, each a rollup to write.
+    public static let maxWindow: TimeInterval = 31 * 86_400
 
     /// Product slugs: lower-case letters, digits and dashes, as the config file demands, and short enough for a URL.
     public static func isValidSlug(_ slug: String) -> Bool { ProductSlug.isValid(slug) }

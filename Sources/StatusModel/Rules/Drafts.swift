@@ -33,7 +33,13 @@ public struct AnnouncementDraft: Sendable {
         var errors: [String: String] = [:]
         if start == nil { errors["start"] = "error_date_invalid" }
         if end == nil { errors["end"] = "error_date_invalid" }
-        if let start, let end, end <= start { errors["end"] = "error_window_order" }
+        if let start, let end {
+            switch AnnouncementRules.check(windowStart: start, end: end)?.reason {
+            case .endNotAfterStart: errors["end"] = "error_window_order"
+            case .windowTooLong: errors["end"] = "error_window_too_long"
+            default: break
+            }
+        }
         return errors
     }
 }

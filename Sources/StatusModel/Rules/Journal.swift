@@ -26,13 +26,14 @@ public enum IncidentJournal {
 /// The events of a maintenance window's life.
 public enum MaintenanceJournal {
     public static func event(_ kind: StatusEvent.Kind, of window: Maintenance, at: Date) -> StatusEvent {
-        let status: Maintenance.Status = switch kind {
-        case .maintenanceStarted: .inProgress
-        case .maintenanceCompleted: .completed
-        default: .scheduled
+        let status = switch kind {
+        case .maintenanceStarted: Maintenance.Status.inProgress.rawValue
+        case .maintenanceCompleted: Maintenance.Status.completed.rawValue
+        case .maintenanceCancelled: "cancelled"
+        default: Maintenance.Status.scheduled.rawValue
         }
         return StatusEvent(kind: kind, subjectID: window.id, productSlugs: window.productSlugs.sorted(), at: at, title: window.title,
-                           message: window.message, status: status.rawValue, windowStart: window.start, windowEnd: window.end)
+                           message: window.message, status: status, windowStart: window.start, windowEnd: window.end)
     }
 }
 

@@ -108,8 +108,13 @@ extension SQLiteStatusStore {
     public func deleteMaintenance(id: String) async throws -> Bool {
         try await writer.write { db in
             let previous = try Self.episodeSpan(db, cause: .maintenance, source: id)
+            let window = try Self.maintenance(db, id: id)
             try db.execute(sql: "DELETE FROM maintenance WHERE id = ?", arguments: [id])
             let existed = db.changesCount > 0
+            let now = Date()
+            if let window, window.end > now {
+                try Self.journal(MaintenanceJournal.event(.maintenanceCancelled, of: window, at: now), in: db)
+            }
             try Self.replaceEpisodes(db, calendar: calendar, cause: .maintenance, source: id, with: [], previous: previous)
             return existed
         }

@@ -43,7 +43,8 @@ public protocol EpisodeStore: Sendable {
     /// Creates or replaces a maintenance window and its episodes.
     func save(_ maintenance: Maintenance) async throws
     func maintenance(id: String) async throws -> Maintenance?
-    /// Cancels a window: it goes, with its episodes; true when it existed.
+    /// Cancels a window: it goes, with its episodes, and one not yet over is journalled as
+    /// cancelled; true when it existed.
     func deleteMaintenance(id: String) async throws -> Bool
     func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance]
     /// Opens the probes' incident on a product whose outage they confirmed, unless one is

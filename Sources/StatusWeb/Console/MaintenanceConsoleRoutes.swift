@@ -50,6 +50,7 @@ extension StatusSite {
             let form = try await FormValues.read(request, context: context)
             try checkSessionCSRF(staff, form.single)
             _ = try await store.deleteMaintenance(id: window.id)
+            announcementsChanged()
             return FormSupport.redirect(to: "/staff/maintenance?notice=maintenance_cancelled")
         }
     }

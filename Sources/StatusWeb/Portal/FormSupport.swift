@@ -9,22 +9,10 @@ enum FormSupport {
     static let csrfCookie = "csrf"
     static let maxFormBytes = 64 * 1024
 
-    /// The fields of an url-encoded form body; repeated names keep the last value.
+    /// The fields of an url-encoded form body; repeated names keep the last value. A body over
+    /// `maxFormBytes` is a 413, as in every form (see FormValues).
     static func fields(_ request: Request, context: StatusRequestContext) async throws -> [String: String] {
-        var request = request
-        let buffer = try await request.collectBody(upTo: maxFormBytes)
-        let body = String(buffer: buffer)
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(String(parts[0]))
-            fields[name] = parts.count > 1 ? decode(String(parts[1])) : ""
-        }
-        return fields
-    }
-
-    private static func decode(_ text: String) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        try await FormValues.read(request, context: context).single
     }
 
     /// Compares two secrets in time independent of where they differ.

@@ -38,6 +38,7 @@ struct APIError: Error, Sendable {
             self = APIError(.unprocessableContent, "too_long", "The field \(field) is longer than \(limit) characters.", field: field)
         case .noProduct: self = APIError(.unprocessableContent, "missing_field", "Name at least one product.", field: field)
         case .endNotAfterStart: self = APIError(.unprocessableContent, "end_before_start", "The window must end after it starts.", field: field)
+        case .windowTooLong: self = APIError(.unprocessableContent, "window_too_long", "A window lasts 31 days at most.", field: field)
         case .invalidSlug: self = .invalid(field, "A slug is 1 to 64 lower-case letters, digits and dashes.")
         }
     }

@@ -53,6 +53,7 @@ extension StatusSite {
         api.delete("maintenance/:id") { request, context in
             _ = try await requireStaffKey(request)
             guard try await store.deleteMaintenance(id: try context.parameters.require("id")) else { throw APIError.notFound("maintenance window") }
+            announcementsChanged()
             return APIv1JSON.noContent()
         }
     }
