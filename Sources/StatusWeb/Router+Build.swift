@@ -16,6 +16,7 @@ public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<S
         site.addIncidentConsoleRoutes(to: router, accounts: accounts)
         site.addMaintenanceConsoleRoutes(to: router, accounts: accounts)
         site.addProductConsoleRoutes(to: router, accounts: accounts)
+        site.addConsoleCheckRoutes(to: router, accounts: accounts)
     }
     if let accounts = site.accounts, let services = site.serviceCatalog { site.addServiceRoutes(to: router, accounts: accounts, services: services) }
     if let subscriptions = site.subscriptions {

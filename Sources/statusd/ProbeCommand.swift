@@ -23,7 +23,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(level: logging.logLevel)
         let config = try ConfigLoading.loadOrRefuse(options, logger: logger)
         let store = try await StatusdApp.openStore(config: config, logger: logger)
-        let worker = StatusdApp.probeWorker(config: config, store: store, region: region, logger: logger)
+        let worker = StatusdApp.probes(config: config, store: store, region: region, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

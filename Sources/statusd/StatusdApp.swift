@@ -45,12 +45,11 @@ enum StatusdApp {
         return store
     }
 
-    static func probeWorker(config: StatusConfig, store: SQLiteStatusStore, region: String, logger: Logger) -> ProbeWorker<SQLiteStatusStore> {
-        ProbeWorker(
-            checks: config.checks,
-            productNames: Dictionary(config.products.map { ($0.slug, $0.name) }) { first, _ in first },
-            store: store, region: region, curl: CurlMulti(), logger: logger
-        )
+    /// The probes of one region: the config file's checks and the console's, followed as operators change them.
+    static func probes(config: StatusConfig, store: SQLiteStatusStore, region: String, logger: Logger) -> ProbeSupervisor<SQLiteStatusStore> {
+        ProbeSupervisor(configChecks: config.checks, store: store, region: region, logger: logger) { checks, names in
+            ProbeWorker(checks: checks, productNames: names, store: store, region: region, curl: CurlMulti(), logger: logger)
+        }
     }
 
     /// Prometheus metrics for the whole process; the product conditions are read at each scrape.
@@ -90,7 +89,7 @@ enum StatusdApp {
                                         announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
-        let worker = probeWorker(config: config, store: store, region: defaultRegion, logger: logger)
+        let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)
         let webhooks = webhookDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),

@@ -40,6 +40,7 @@ import Testing
         ("/staff/incidents/inc1/updates", .post), ("/staff/maintenance", .get), ("/staff/maintenance", .post),
         ("/staff/maintenance/win1", .get), ("/staff/maintenance/win1", .post), ("/staff/maintenance/win1/cancel", .post),
         ("/staff/products", .get), ("/staff/products", .post), ("/staff/products/xrp", .post),
+        ("/staff/products/loop/checks", .post), ("/staff/products/loop/checks/home/delete", .post),
     ]
 
     // MARK: access
@@ -477,5 +478,45 @@ import Testing
             }
         }
         #expect(try await world.store.products() == before)
+    }
+}
+
+extension ConsoleTests {
+    @Test func anOperatorGivesAConsoleProductChecksInTheConfigFilesWords() async throws {
+        let world = try await PortalSiteFixture()
+        let ops = world.operatorLogin
+        try await world.store.saveConsoleProduct(Product(slug: "pulse", name: "Cegid Pulse", family: "RH", position: 5,
+                                                         monitoredSince: SiteFixture.longAgo, hasChecks: false, origin: .console))
+        try await world.test { client in
+            // A bad interval: refused in the product's row, with the config reader's words and the input kept.
+            let (badHeaders, bad) = formRequest(session: ops.session, "csrf=\(ops.csrf)&name=home&kind=http&target=https%3A%2F%2Fpulse.example.com%2Fhealth&interval=soon")
+            try await client.execute(uri: "/staff/products/pulse/checks", method: .post, headers: badHeaders, body: bad) { response in
+                #expect(response.status == .unprocessableContent)
+                let html = String(buffer: response.body)
+                #expect(html.contains("interval : "), "\(html)")
+                #expect(html.contains("value=\"https://pulse.example.com/health\""))
+            }
+            // A product of the config file keeps its checks in the file.
+            let (configHeaders, config) = formRequest(session: ops.session, "csrf=\(ops.csrf)&name=home&kind=http&target=https%3A%2F%2Fx.example.com")
+            try await client.execute(uri: "/staff/products/loop/checks", method: .post, headers: configHeaders, body: config) { response in
+                #expect(response.status == .conflict)
+            }
+            let (headers, good) = formRequest(session: ops.session, "csrf=\(ops.csrf)&name=home&kind=http&target=https%3A%2F%2Fpulse.example.com%2Fhealth&interval=30s")
+            try await client.execute(uri: "/staff/products/pulse/checks", method: .post, headers: headers, body: good) { response in
+                #expect(response.status == .seeOther)
+            }
+            #expect(try await world.store.consoleChecks().map(\.name) == ["home"])
+            try await client.execute(uri: "/staff/products", method: .get, headers: pageHeaders(session: ops.session)) { response in
+                #expect(String(buffer: response.body).contains("data-check=\"home\""))
+            }
+            let (deleteHeaders, delete) = formRequest(session: ops.session, "csrf=\(ops.csrf)")
+            try await client.execute(uri: "/staff/products/pulse/checks/home/delete", method: .post, headers: deleteHeaders, body: delete) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: "/staff/products/pulse/checks/home/delete", method: .post, headers: deleteHeaders, body: delete) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+        #expect(try await world.store.consoleChecks().isEmpty)
     }
 }

@@ -131,5 +131,14 @@ public struct StatusModelMigrations: SQLiteMigrations {
             }
             try db.create(index: "statusEvent_byAt", on: "statusEvent", columns: ["at"])
         }
+            migrator.registerMigration("statusModel.v4.consoleChecks") { db in
+            // Checks made in the operators' console, kept in the config file's own words.
+            try db.create(table: "consoleCheck") { t in
+                t.column("productSlug", .text).notNull().references("product", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("spec", .text).notNull()
+                t.primaryKey(["productSlug", "name"])
+            }
+        }
     }
 }

@@ -8,6 +8,13 @@ public protocol ProductStore: Sendable {
     /// Creates or changes a product made in the operators' console; products of the config
     /// file are left as the config says (throws `StoreError.notEditable`).
     func saveConsoleProduct(_ product: Product) async throws
+    /// The checks made in the console, by product and name.
+    func consoleChecks() async throws -> [ConsoleCheck]
+    /// Creates or replaces a check of a console product (`StoreError.notEditable` for a
+    /// product of the config file, whose checks are in the file).
+    func saveConsoleCheck(_ check: ConsoleCheck) async throws
+    /// True when it existed.
+    func deleteConsoleCheck(productSlug: String, name: String) async throws -> Bool
     /// Every product, hidden ones included, by family position order.
     func products() async throws -> [Product]
     func product(slug: String) async throws -> Product?

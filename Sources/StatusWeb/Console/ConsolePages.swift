@@ -12,6 +12,7 @@ extension StatusSite {
         var view = ConsoleView(page: PageChrome(language: language, catalog: catalog, title: catalog.text(titleKey, language), path: request.uri.path),
                                csrf: csrf)
         view.values = form.single
+        // A key of the catalogs, or a sentence already (the config reader's, for a check).
         view.errors = errors.mapValues { catalog.text($0, language) }
         let chosen = Set(form.all("products"))
         view.products = try await store.products().map { .init(value: $0.slug, label: $0.name, selected: chosen.contains($0.slug)) }

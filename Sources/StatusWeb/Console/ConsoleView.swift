@@ -5,7 +5,7 @@ import StatusModel
 /// errors next to fields), the choices of products, impacts and statuses, and the lists.
 struct ConsoleView {
     /// The notices a redirect may ask for: only these, so a link cannot make the page say anything.
-    static let notices: Set<String> = ["update_posted", "incident_saved", "maintenance_saved", "maintenance_cancelled", "product_saved"]
+    static let notices: Set<String> = ["update_posted", "incident_saved", "maintenance_saved", "maintenance_cancelled", "product_saved", "check_saved", "check_deleted"]
 
     let page: PageChrome
     let csrf: String
@@ -70,5 +70,16 @@ struct ConsoleView {
         let visibilityWord: String
         let fromConfig: Bool
         let visibilities: [Choice]
+        var checks: [CheckRow] = []
+        /// The refusal of this product's check form, and what was typed in it.
+        var checkError: String?
+        var checkValues: [String: String] = [:]
+    }
+
+    /// A console product's check, in the config file's words.
+    struct CheckRow {
+        let productSlug: String
+        let name: String
+        let spec: String
     }
 }

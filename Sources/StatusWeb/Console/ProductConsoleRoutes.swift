@@ -29,6 +29,49 @@ extension StatusSite {
         }
     }
 
+    /// Checks of console products: made from a small form, kept and validated in the config
+    /// file's own words, so the console and the file accept exactly the same checks.
+    func addConsoleCheckRoutes(to router: Router<StatusRequestContext>, accounts: AccountService) {
+        router.post("/staff/products/:slug/checks") { request, context in
+            let staff = try await operatorSession(request, accounts: accounts)
+            let slug = try context.parameters.require("slug")
+            guard let product = try await store.product(slug: slug) else { throw HTTPError(.notFound) }
+            let form = try await FormValues.read(request, context: context)
+            try checkSessionCSRF(staff, form.single)
+            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard product.origin == .console else {
+                return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_product_in_config", form), status: .conflict)
+            }
+            let kind = form["kind"] ?? ""
+            guard ["http", "tcp", "tls", "dns"].contains(kind) else {
+                return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_choice_invalid", form), status: .unprocessableContent)
+            }
+            guard ProductSlug.isValid(name) else {
+                return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_check_name", form), status: .unprocessableContent)
+            }
+            let spec = CheckSpec.yaml([("name", name), ("kind", kind), ("target", form["target"] ?? ""),
+                                       ("interval", form["interval"] ?? ""), ("timeout", form["timeout"] ?? "")])
+            do {
+                _ = try CheckSpec.check(yaml: spec, productSlug: slug)
+            } catch let error as ConfigError {
+                // The config reader's own sentence, naming the key: the same words as for the file.
+                return try await productsPage(request, csrf: staff.csrfToken,
+                                              checkError: (slug, "\(error.key.isEmpty ? "" : error.key + " : ")\(error.message)", form),
+                                              status: .unprocessableContent)
+            }
+            try await store.saveConsoleCheck(ConsoleCheck(productSlug: slug, name: name, spec: spec))
+            return FormSupport.redirect(to: "/staff/products?notice=check_saved")
+        }
+        router.post("/staff/products/:slug/checks/:name/delete") { request, context in
+            let staff = try await operatorSession(request, accounts: accounts)
+            let form = try await FormValues.read(request, context: context)
+            try checkSessionCSRF(staff, form.single)
+            guard try await store.deleteConsoleCheck(productSlug: try context.parameters.require("slug"),
+                                                     name: try context.parameters.require("name")) else { throw HTTPError(.notFound) }
+            return FormSupport.redirect(to: "/staff/products?notice=check_deleted")
+        }
+    }
+
     private func saveProduct(_ request: Request, csrf: String, form: FormValues, slug: String) async throws -> Response {
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let family = (form["family"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -49,20 +92,25 @@ extension StatusSite {
         return FormSupport.redirect(to: "/staff/products?notice=product_saved")
     }
 
+    /// `checkError`: the product whose check form was refused, and why (a catalog key or a sentence).
     private func productsPage(_ request: Request, csrf: String, form: FormValues = FormValues(), errors: [String: String] = [:],
-                              status: HTTPResponse.Status = .ok) async throws -> Response {
+                              checkError: (slug: String, message: String, typed: FormValues)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = language(of: request)
         var view = try await consoleView(request, titleKey: "console_products_title", csrf: csrf, form: form, errors: errors)
         view.visibilities = Product.Visibility.allCases.map {
             .init(value: $0.rawValue, label: catalog.text("visibility_\($0.rawValue)", language), selected: (form["visibility"] ?? "public") == $0.rawValue)
         }
+        let checks = Dictionary(grouping: try await store.consoleChecks(), by: \.productSlug)
         view.productRows = try await store.products().map { product in
-            .init(slug: product.slug, name: product.name, family: product.family, position: String(product.position),
+            ConsoleView.ProductRow(slug: product.slug, name: product.name, family: product.family, position: String(product.position),
                   visibility: product.visibility.rawValue, visibilityWord: catalog.text("visibility_\(product.visibility.rawValue)", language),
                   fromConfig: product.origin == .config,
                   visibilities: Product.Visibility.allCases.map {
                       .init(value: $0.rawValue, label: catalog.text("visibility_\($0.rawValue)", language), selected: product.visibility == $0)
-                  })
+                  },
+                  checks: (checks[product.slug] ?? []).map { .init(productSlug: $0.productSlug, name: $0.name, spec: $0.spec) },
+                  checkError: checkError?.slug == product.slug ? checkError.map { catalog.text($0.message, language) } : nil,
+                  checkValues: checkError?.slug == product.slug ? checkError?.typed.single ?? [:] : [:])
         }
         return try console(view, template: "console_products", status: status)
     }
