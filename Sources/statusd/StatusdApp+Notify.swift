@@ -38,7 +38,7 @@ extension StatusdApp {
 extension StatusdApp {
     /// Webhook delivery: always on (webhooks need no server of ours), on a curl loop of its own
     /// so slow receivers never hold up probes, and a loop apart from mail.
-    static func webhookDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) -> any Service {
+    static func webhookDelivery(config: StatusConfig, database: SQLiteDatabase, logger: Logger) -> WebhookDeliveryService<SQLiteOutboxStore> {
         let policy = webhookPolicy(config: config)
         if policy.allowPrivateTargets { logger.warning("webhooks may go to private and loopback addresses (webhooks.allow_private_targets)") }
         return WebhookDeliveryService(store: SQLiteOutboxStore(database: database), sender: WebhookSender(policy: policy), logger: logger)

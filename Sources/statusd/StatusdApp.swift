@@ -78,9 +78,10 @@ enum StatusdApp {
         let metricsText = bootstrapMetrics(store: store)
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let mail = try await mailDelivery(config: config, database: database, logger: logger)
+        let webhooks = webhookDelivery(config: config, database: database, logger: logger)
         let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL)
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
-                                                queued: { mail.wake() }, logger: logger)
+                                                queued: { mail.wake(); webhooks.wake() }, logger: logger)
         let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                         accounts: accounts(config: config, database: database),
@@ -90,7 +91,6 @@ enum StatusdApp {
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)
-        let webhooks = webhookDelivery(config: config, database: database, logger: logger)
         return Application(
             router: buildRouter(site: site),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),

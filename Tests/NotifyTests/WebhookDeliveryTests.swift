@@ -149,6 +149,11 @@ import Testing
         #expect(await service(store, policy: policy, clock: clock).deliverDue().sent == 1)
         #expect(try await server.requests().first?.headers["host"] == "hooks.statusd.test:\(server.port)")
         #expect(try await store.message(id: id)?.state == .sent)
+
+        // The same name in capitals and with a trailing dot still goes to the pinned address.
+        let shouted = try await enqueue("http://HOOKS.Statusd.TEST.:\(server.port)/hook", into: database, clock: clock)
+        #expect(await service(store, policy: policy, clock: clock).deliverDue().sent == 1)
+        #expect(try await store.message(id: shouted)?.state == .sent)
     }
 
     @Test func mailAndWebhookDeliveryEachClaimOnlyTheirOwnKind() async throws {

@@ -46,7 +46,7 @@ public struct WebhookSender: Sendable {
             }
             let left = deadline - clock.now
             guard left > .milliseconds(1) else { return .retry(reason: "no answer within \(timeout)") }
-            var request = CurlRequest(url: url)
+            var request = CurlRequest(url: target.requestURL)
             request.method = "POST"
             request.headers = headers
             request.body = Array(message.webhook.body.utf8)

@@ -58,6 +58,14 @@ public struct CheckedWebhookTarget: Sendable, Hashable {
         guard pinned else { return [] }
         return ["\(host):\(port):" + checkedAddresses.map(\.resolveForm).joined(separator: ",")]
     }
+
+    /// The URL to request: its host written exactly as the pin names it (lower case, no
+    /// trailing dot), so libcurl's lookup finds the pinned addresses rather than asking DNS.
+    var requestURL: String {
+        guard pinned, var components = URLComponents(string: url) else { return url }
+        components.host = host
+        return components.string ?? url
+    }
 }
 
 /// The parts of a webhook URL the checks need.
