@@ -125,3 +125,20 @@ import Testing
         #expect(try await store.product(slug: "loop")?.name == "Cegid Loop")
     }
 }
+
+extension JournalTests {
+    @Test(arguments: StoreKind.allCases)
+    func aWeeklySeriesSkipsTheWeeksAServerDownMissed(kind: StoreKind) async throws {
+        let test = try kind.makeStore()
+        let store = test.store
+        try await store.syncProducts([Fixture.loop])
+        let start = Paris.at(2026, 11, 7, 22)
+        try await store.save(Maintenance(id: "w1", title: "Sauvegardes", productSlugs: ["loop"], start: start,
+                                         end: start.addingTimeInterval(3600), repeatsWeekly: true))
+        // Down for ten days: the next window is the first one still to come, not one in the past.
+        try await store.recordMaintenanceTransitions(now: Paris.at(2026, 11, 18, 12))
+        let windows = try await store.maintenances(overlapping: DateInterval(start: start, end: start.addingTimeInterval(60 * 86_400)))
+        #expect(windows.map(\.start) == [start, Paris.at(2026, 11, 21, 22)])
+        #expect(windows.filter(\.repeatsWeekly).count == 1)
+    }
+}

@@ -15,6 +15,11 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
         try await writer.write { db in
             let outcome: SubscriptionRequestOutcome
             if let existing = try Self.fetch(db, "channel = 'email' AND address = ?", [address]).first {
+                let lastMail = try Double.fetchOne(db, sql: "SELECT lastRequestMailAt FROM statusSubscription WHERE id = ?", arguments: [existing.id])
+                if let lastMail, now.timeIntervalSince1970 - lastMail < StatusSubscription.requestMailInterval {
+                    // Mailed a moment ago: the answer is the same, the mailbox gets nothing more.
+                    return existing.isConfirmed ? .alreadyConfirmed(id: existing.id) : .awaitingConfirmation(id: existing.id)
+                }
                 if existing.isConfirmed {
                     outcome = .alreadyConfirmed(id: existing.id)
                 } else {
@@ -32,6 +37,10 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
                 outcome = .awaitingConfirmation(id: db.lastInsertedRowID)
             }
             try Outbox.enqueue(mail(outcome), in: db, now: now)
+            let id = switch outcome {
+            case .awaitingConfirmation(let id), .alreadyConfirmed(let id): id
+            }
+            try db.execute(sql: "UPDATE statusSubscription SET lastRequestMailAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
             return outcome
         }
     }
@@ -126,7 +135,7 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
                 do { try Outbox.enqueue(mail, in: db, now: now) } catch is MailError { continue }
             }
             for webhook in webhooks {
-                do { try Outbox.enqueueWebhook(webhook, in: db, now: now) } catch is WebhookError { continue }
+                do { try Outbox.enqueueWebhook(webhook, in: db, now: now) } catch is WebhookError { continue } catch is WebhookTargetError { continue }
             }
             try db.execute(sql: "UPDATE announcementCursor SET eventID = ? WHERE id = 1", arguments: [eventID])
         }

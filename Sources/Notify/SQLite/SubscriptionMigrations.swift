@@ -30,5 +30,10 @@ enum SubscriptionMigrations {
                 t.column("value", .blob).notNull()
             }
         }
+        migrator.registerMigration("notify.subscriptions.v2.requestMail") { db in
+            // When an anonymous request last mailed the address: asking again and again within
+            // a few minutes sends nothing more, so the form cannot be used to flood someone.
+            try db.alter(table: "statusSubscription") { t in t.add(column: "lastRequestMailAt", .double) }
+        }
     }
 }

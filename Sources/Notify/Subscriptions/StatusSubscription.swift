@@ -46,4 +46,7 @@ public struct StatusSubscription: Sendable, Hashable, Identifiable {
 
     /// How long an anonymous request waits for its confirmation before it is dropped.
     public static let confirmationLifetime: TimeInterval = 48 * 3600
+
+    /// An address is mailed about requests at most this often (the rest are answered the same, silently).
+    public static let requestMailInterval: TimeInterval = 600
 }

@@ -61,6 +61,15 @@ extension SQLiteStatusStore {
         try await writer.read { db in try Self.incidents(db, where: "id = ?", arguments: [id]).first }
     }
 
+    public func changeIncident(id: String, _ change: @Sendable (inout Incident) throws -> Void) async throws -> Incident? {
+        try await writer.write { db in
+            guard var incident = try Self.incidents(db, where: "id = ?", arguments: [id]).first else { return nil }
+            try change(&incident)
+            try Self.save(incident, in: db, calendar: calendar)
+            return incident
+        }
+    }
+
     public func recentIncidents(limit: Int) async throws -> [Incident] {
         try await writer.read { db in
             try Self.incidents(db, where: "1 ORDER BY resolvedAt IS NOT NULL, startedAt DESC LIMIT ?", arguments: [limit])
@@ -133,6 +142,7 @@ extension SQLiteStatusStore {
         try await writer.write { db in
             guard let id = try Self.openProbeIncidentID(db, productSlug: productSlug),
                   var incident = try Self.incidents(db, where: "id = ?", arguments: [id]).first else { return }
+            // Read and written in one transaction: an operator's step posted meanwhile stays.
             incident.post(.init(status: .resolved, message: message, at: max(at, incident.startedAt)))
             try Self.save(incident, in: db, calendar: calendar)
         }

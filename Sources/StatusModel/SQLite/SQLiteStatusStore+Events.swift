@@ -30,14 +30,17 @@ extension SQLiteStatusStore {
                 if window.end <= now {
                     count += try Self.journalOnce(MaintenanceJournal.event(.maintenanceCompleted, of: window, at: window.end),
                                                   key: "maintenance:\(window.id):completed", in: db)
-                    // The next window of a series takes over the repetition, so each week is
-                    // scheduled once however many processes look.
-                    if let next = window.nextOccurrence(id: IncidentID.make(), calendar: calendar) {
-                        try db.execute(sql: "UPDATE maintenance SET repeatsWeekly = 0 WHERE id = ?", arguments: [window.id])
-                        try Self.save(next, in: db, calendar: calendar)
-                        count += 1
-                    }
                 }
+            }
+            // A weekly window that ended hands the repetition to the next one, at the first week
+            // still to come (a server down for days skips the weeks it missed), in the same
+            // transaction that clears its own flag: each week is scheduled once, whoever looks.
+            for window in try Self.maintenances(db, where: "repeatsWeekly = 1 AND \"end\" <= ?", arguments: [now.storedSeconds]) {
+                guard var next = window.nextOccurrence(id: IncidentID.make(), calendar: calendar) else { continue }
+                while next.end <= now, let later = next.nextOccurrence(id: next.id, calendar: calendar) { next = later }
+                try db.execute(sql: "UPDATE maintenance SET repeatsWeekly = 0 WHERE id = ?", arguments: [window.id])
+                try Self.save(next, in: db, calendar: calendar)
+                count += 1
             }
             return count
         }

@@ -41,6 +41,10 @@ public protocol EpisodeStore: Sendable {
     /// Creates or replaces an incident, its timeline and its episodes.
     func save(_ incident: Incident) async throws
     func incident(id: String) async throws -> Incident?
+    /// Reads, changes and saves an incident in one transaction, so two operators posting at
+    /// once both keep their step (and both are announced); nil when there is no such incident.
+    /// An error thrown by `change` changes nothing.
+    func changeIncident(id: String, _ change: @Sendable (inout Incident) throws -> Void) async throws -> Incident?
     /// The latest incidents of every product, unresolved first then by start, newest first.
     func recentIncidents(limit: Int) async throws -> [Incident]
     /// Incidents not yet resolved.

@@ -51,8 +51,11 @@ extension StatusSite {
                 return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
                                               status: .unprocessableContent)
             }
-            incident.post(.init(status: status, message: message, at: max(clock(), incident.updates.last?.at ?? incident.startedAt)))
-            try await store.save(incident)
+            let now = clock()
+            guard let posted = try await store.changeIncident(id: incident.id, {
+                $0.post(.init(status: status, message: message, at: max(now, $0.updates.last?.at ?? $0.startedAt)))
+            }) else { throw HTTPError(.notFound) }
+            incident = posted
             announcementsChanged()
             return FormSupport.redirect(to: "/staff/incidents/\(incident.id)?notice=update_posted")
         }
@@ -69,10 +72,12 @@ extension StatusSite {
                 return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
                                               status: .unprocessableContent)
             }
-            incident.title = draft.title
-            incident.impact = impact
-            incident.productSlugs = draft.productSlugs
-            try await store.save(incident)
+            guard let edited = try await store.changeIncident(id: incident.id, {
+                $0.title = draft.title
+                $0.impact = impact
+                $0.productSlugs = draft.productSlugs
+            }) else { throw HTTPError(.notFound) }
+            incident = edited
             return FormSupport.redirect(to: "/staff/incidents/\(incident.id)?notice=incident_saved")
         }
     }

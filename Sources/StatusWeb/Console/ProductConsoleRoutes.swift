@@ -78,7 +78,9 @@ extension StatusSite {
         var errors: [String: String] = [:]
         if !ProductSlug.isValid(slug) { errors["slug"] = "error_slug_invalid" }
         if name.isEmpty || name.count > 100 { errors["name"] = "error_name_required" }
-        let position = Int(form["position"] ?? "") ?? 0
+        // The same bound as the API's: positions are added to, never near Int's limits.
+        let position = Int((form["position"] ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
+        if abs(position) > 1_000_000 { errors["position"] = "error_position_range" }
         let visibility = Product.Visibility(rawValue: form["visibility"] ?? "") ?? .public
         let existing = try await store.product(slug: slug)
         guard errors.isEmpty else { return try await productsPage(request, csrf: csrf, form: form, errors: errors, status: .unprocessableContent) }

@@ -7,7 +7,8 @@ import Portal
 enum FormSupport {
     static let sessionCookie = "sid"
     static let csrfCookie = "csrf"
-    static let maxFormBytes = 64 * 1024
+    /// Room for a 10,000-character message in any script once percent-encoded (up to 12 bytes a character).
+    static let maxFormBytes = 160 * 1024
 
     /// The fields of an url-encoded form body; repeated names keep the last value. A body over
     /// `maxFormBytes` is a 413, as in every form (see FormValues).

@@ -24,7 +24,7 @@ struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
             default: throw error
             }
         } catch {
-            site.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            site.logger.error("request failed", metadata: ["path": "\(Self.loggable(request.uri.path))", "error": "\(error)"])
             if request.uri.path.hasPrefix("/api/") {
                 return site.json(.internalServerError, #"{"error":{"code":"internal","message":"The request could not be completed."}}"#)
             }
@@ -47,5 +47,14 @@ struct ErrorPageMiddleware<Store: StatusStore>: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The path without the secrets some paths carry (subscription settings and confirmation
+    /// tokens, activation and reset links): logs are read by more people than mail is.
+    static func loggable(_ path: String) -> String {
+        for prefix in ["/subscriptions/", "/activate/", "/password/reset/"] where path.hasPrefix(prefix) {
+            return prefix + "…"
+        }
+        return path
     }
 }

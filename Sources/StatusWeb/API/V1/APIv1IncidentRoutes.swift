@@ -39,33 +39,42 @@ extension StatusSite {
         }
         api.patch("incidents/:id") { request, context in
             _ = try await requireStaffKey(request)
-            guard var incident = try await store.incident(id: try context.parameters.require("id")) else { throw APIError.notFound("incident") }
+            let id = try context.parameters.require("id")
+            guard let current = try await store.incident(id: id) else { throw APIError.notFound("incident") }
             let body = try await APIv1JSON.decode(IncidentBody.self, from: request)
             if body.status != nil || body.message != nil {
                 throw APIError.invalid(body.status != nil ? "status" : "message", "Post a status or a message to /api/v1/incidents/{id}/updates.")
             }
-            incident.title = body.title ?? incident.title
-            if let impact = body.impact { incident.impact = try incidentImpact(impact) }
-            if let slugs = body.products { incident.productSlugs = slugs }
-            if let violation = AnnouncementRules.check(title: incident.title, message: "", productSlugs: incident.productSlugs) { throw APIError(violation) }
-            incident.productSlugs = try await knownProductSlugs(incident.productSlugs)
-            try await store.save(incident)
+            let title = body.title ?? current.title
+            let impact = try body.impact.map { try incidentImpact($0) }
+            let slugs = body.products ?? current.productSlugs
+            if let violation = AnnouncementRules.check(title: title, message: "", productSlugs: slugs) { throw APIError(violation) }
+            let known = try await knownProductSlugs(slugs)
+            // Only the fields given change, on the incident as it is now: a step posted meanwhile stays.
+            guard let incident = try await store.changeIncident(id: id, {
+                $0.title = title
+                if let impact { $0.impact = impact }
+                $0.productSlugs = known
+            }) else { throw APIError.notFound("incident") }
             announcementsChanged()
             return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone))
         }
         api.post("incidents/:id/updates") { request, context in
             _ = try await requireStaffKey(request)
-            guard var incident = try await store.incident(id: try context.parameters.require("id")) else { throw APIError.notFound("incident") }
+            let id = try context.parameters.require("id")
+            guard let current = try await store.incident(id: id) else { throw APIError.notFound("incident") }
             let body = try await APIv1JSON.decode(IncidentUpdateBody.self, from: request)
             guard let statusText = body.status else { throw APIError.missing("status") }
             let status = try incidentStatus(statusText)
             let message = body.message ?? ""
-            if let violation = AnnouncementRules.check(title: incident.title, message: message, productSlugs: incident.productSlugs) {
+            if let violation = AnnouncementRules.check(title: current.title, message: message, productSlugs: current.productSlugs) {
                 throw APIError(violation)
             }
             // Incident.post holds the rule: resolved resolves, any other step opens it again.
-            incident.post(.init(status: status, message: message, at: clock()))
-            try await store.save(incident)
+            let now = clock()
+            guard let incident = try await store.changeIncident(id: id, { $0.post(.init(status: status, message: message, at: now)) }) else {
+                throw APIError.notFound("incident")
+            }
             announcementsChanged()
             return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone), status: .created,
                                       location: "/api/v1/incidents/\(incident.id)")

@@ -52,7 +52,7 @@ extension StatusSite {
                 throw APIError(.conflict, "slug_taken", "A product already has this slug: change it with PATCH.", field: "slug")
             }
             let product = Product(slug: slug, name: name, family: body.family ?? "",
-                                  position: try body.wholePosition() ?? ((existing.map(\.position).max() ?? 0) + 1),
+                                  position: try body.wholePosition() ?? min((existing.map(\.position).max() ?? 0), 1_000_000 - 1) + 1,
                                   visibility: try visibility(body.visibility) ?? .public, monitoredSince: clock(), hasChecks: false, origin: .console)
             try await store.saveConsoleProduct(product)
             return try await productAnswer(slug, status: .created, request: request)
