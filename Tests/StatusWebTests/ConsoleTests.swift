@@ -496,6 +496,15 @@ extension ConsoleTests {
                 #expect(html.contains("interval : "), "\(html)")
                 #expect(html.contains("value=\"https://pulse.example.com/health\""))
             }
+            // Not the vendor's own network: cloud metadata and loopback are refused.
+            for target in ["http%3A%2F%2F169.254.169.254%2Flatest", "127.0.0.1%3A5432"] {
+                let kind = target.hasPrefix("http") ? "http" : "tcp"
+                let (refusedHeaders, refused) = formRequest(session: ops.session, "csrf=\(ops.csrf)&name=meta&kind=\(kind)&target=\(target)")
+                try await client.execute(uri: "/staff/products/pulse/checks", method: .post, headers: refusedHeaders, body: refused) { response in
+                    #expect(response.status == .unprocessableContent, "\(target)")
+                    #expect(String(buffer: response.body).contains("public addresses only"))
+                }
+            }
             // A product of the config file keeps its checks in the file.
             let (configHeaders, config) = formRequest(session: ops.session, "csrf=\(ops.csrf)&name=home&kind=http&target=https%3A%2F%2Fx.example.com")
             try await client.execute(uri: "/staff/products/loop/checks", method: .post, headers: configHeaders, body: config) { response in

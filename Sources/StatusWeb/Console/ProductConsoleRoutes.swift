@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Notify
 import Portal
 import StatusModel
 
@@ -59,6 +60,21 @@ extension StatusSite {
                                               checkError: (slug, "\(error.key.isEmpty ? "" : error.key + " : ")\(error.message)", form),
                                               status: .unprocessableContent)
             }
+            // A web operator must not turn the probes on the vendor's own network (a port scan,
+            // cloud metadata): targets go through the webhooks' address rules, and the config's
+            // allow_private_targets / allowed_targets open them up.
+            if let url = Self.addressToCheck(kind: kind, target: form["target"] ?? "") {
+                do {
+                    _ = try await WebhookTarget.check(url, policy: webhookPolicy)
+                } catch let refused as WebhookTargetError {
+                    // A name that does not resolve yet is let through: the check will say so.
+                    if !refused.isTemporary {
+                        let message = catalog.text("error_check_target_refused", language(of: request), refused.code.description)
+                        return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "target : " + message, form),
+                                                      status: .unprocessableContent)
+                    }
+                }
+            }
             try await store.saveConsoleCheck(ConsoleCheck(productSlug: slug, name: name, spec: spec))
             return FormSupport.redirect(to: "/staff/products?notice=check_saved")
         }
@@ -69,6 +85,16 @@ extension StatusSite {
             guard try await store.deleteConsoleCheck(productSlug: try context.parameters.require("slug"),
                                                      name: try context.parameters.require("name")) else { throw HTTPError(.notFound) }
             return FormSupport.redirect(to: "/staff/products?notice=check_deleted")
+        }
+    }
+
+    /// What a check connects to, as an http URL the address rules read; nil for dns (it asks a resolver).
+    static func addressToCheck(kind: String, target: String) -> String? {
+        let target = target.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        case "http": return target
+        case "tcp", "tls": return "http://\(target)/"
+        default: return nil
         }
     }
 
