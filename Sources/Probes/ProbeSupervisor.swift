@@ -4,7 +4,7 @@ import ServiceLifecycle
 import StatusModel
 
 /// Runs the probe worker of one region over the config file's checks and the console's, and
-/// starts it again when operators change the console's checks (looked at every few seconds, so
+/// starts it again when operators change the console's checks or rename a product (looked at every few seconds, so
 /// every process sharing the database follows). A restart loses nothing: confirmed states are
 /// stored and resumed, and the worker flushes its results when it stops.
 public final class ProbeSupervisor<Store: StatusStore>: Service, Sendable {
@@ -32,21 +32,25 @@ public final class ProbeSupervisor<Store: StatusStore>: Service, Sendable {
 
     private func supervise() async {
         var current: [ConsoleCheck]?
+        var currentNames: [String: String] = [:]
         var running: Task<Void, Never>?
         while !Task.isCancelled {
-            if let found = try? await store.consoleChecks(), found != current {
-                if let running {
-                    logger.info("console checks changed: restarting the probe worker", metadata: ["region": "\(region)"])
-                    running.cancel()
-                    await running.value
-                }
-                current = found
-                let checks = configChecks + consoleChecks(found)
-                let names = Dictionary((try? await store.products())?.map { ($0.slug, $0.name) } ?? []) { first, _ in first }
-                let worker = makeWorker(checks, names)
-                let logger = self.logger
-                running = Task {
-                    do { try await worker.run() } catch { logger.error("the probe worker stopped", metadata: ["error": "\(error)"]) }
+            // A renamed product restarts the worker too: its incidents are titled with the name.
+            if let found = try? await store.consoleChecks(), let products = try? await store.products() {
+                let names = Dictionary(products.map { ($0.slug, $0.name) }) { first, _ in first }
+                if found != current || names != currentNames {
+                    if let running {
+                        logger.info("console checks or product names changed: restarting the probe worker", metadata: ["region": "\(region)"])
+                        running.cancel()
+                        await running.value
+                    }
+                    current = found
+                    currentNames = names
+                    let worker = makeWorker(configChecks + consoleChecks(found), names)
+                    let logger = self.logger
+                    running = Task {
+                        do { try await worker.run() } catch { logger.error("the probe worker stopped", metadata: ["error": "\(error)"]) }
+                    }
                 }
             }
             try? await Task.sleep(for: pollInterval)

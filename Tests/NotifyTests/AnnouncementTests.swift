@@ -188,3 +188,23 @@ extension AnnouncementTests {
         #expect(try await queued(world).map(\.subject) == ["[Maintenance planifiée] Migration", "[Maintenance annulée] Migration"])
     }
 }
+
+extension AnnouncementTests {
+    @Test func aMovedWindowIsAnnouncedWithItsNewTimesAndAnEditedTextIsNot() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        _ = try await world.subscriptions.subscribeUser(userID: 3, email: "ops@client.fr", language: "en", productSlugs: [], now: clock.now)
+        let start = Date().addingTimeInterval(86_400)
+        var window = Maintenance(id: "m3", title: "Migration", productSlugs: ["loop"], start: start, end: start.addingTimeInterval(3600))
+        try await world.status.save(window)
+        window.message = "Plus de détails."
+        try await world.status.save(window)
+        window.start = start.addingTimeInterval(7200)
+        window.end = start.addingTimeInterval(10_800)
+        try await world.status.save(window)
+        _ = try await announcer(world).announcePending()
+        let mails = try await queued(world)
+        #expect(mails.map(\.subject) == ["[Maintenance scheduled] Migration", "[Maintenance rescheduled] Migration"])
+        #expect(mails.last?.text.contains("Window : ") == true)
+    }
+}

@@ -62,6 +62,7 @@ struct StatusMails: Sendable {
         case .maintenanceStarted: fr ? "Maintenance en cours" : "Maintenance in progress"
         case .maintenanceCompleted: fr ? "Maintenance terminée" : "Maintenance completed"
         case .maintenanceCancelled: fr ? "Maintenance annulée" : "Maintenance cancelled"
+        case .maintenanceRescheduled: fr ? "Maintenance déplacée" : "Maintenance rescheduled"
         }
     }
 

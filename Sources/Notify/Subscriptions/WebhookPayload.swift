@@ -15,6 +15,7 @@ enum WebhookPayload {
         case .maintenanceStarted: "maintenance.started"
         case .maintenanceCompleted: "maintenance.completed"
         case .maintenanceCancelled: "maintenance.cancelled"
+        case .maintenanceRescheduled: "maintenance.rescheduled"
         }
     }
 

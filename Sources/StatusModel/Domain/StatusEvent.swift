@@ -11,10 +11,12 @@ public struct StatusEvent: Sendable, Hashable, Codable, Identifiable {
         case maintenanceScheduled, maintenanceStarted, maintenanceCompleted
         /// A window called off before it ended: subscribers told it was coming hear it is not.
         case maintenanceCancelled
+        /// A window announced before whose start or end changed.
+        case maintenanceRescheduled
 
         public var isMaintenance: Bool {
             switch self {
-            case .maintenanceScheduled, .maintenanceStarted, .maintenanceCompleted, .maintenanceCancelled: true
+            case .maintenanceScheduled, .maintenanceStarted, .maintenanceCompleted, .maintenanceCancelled, .maintenanceRescheduled: true
             default: false
             }
         }

@@ -95,7 +95,7 @@ extension SQLiteStatusStore {
 
     /// Writes a window and its episodes; a new one is journalled as scheduled.
     static func save(_ maintenance: Maintenance, in db: Database, calendar: DayCalendar) throws {
-        let isNew = try Self.maintenance(db, id: maintenance.id) == nil
+        let before = try Self.maintenance(db, id: maintenance.id)
         let previous = try episodeSpan(db, cause: .maintenance, source: maintenance.id)
         try db.execute(sql: """
             INSERT OR REPLACE INTO maintenance (id, title, message, start, "end", repeatsWeekly) VALUES (?, ?, ?, ?, ?, ?)
@@ -107,7 +107,13 @@ extension SQLiteStatusStore {
                            arguments: [maintenance.id, slug])
         }
         try replaceEpisodes(db, calendar: calendar, cause: .maintenance, source: maintenance.id, with: maintenance.episodes, previous: previous)
-        if isNew { try journal(MaintenanceJournal.event(.maintenanceScheduled, of: maintenance, at: Date()), in: db) }
+        let now = Date()
+        if before == nil {
+            try journal(MaintenanceJournal.event(.maintenanceScheduled, of: maintenance, at: now), in: db)
+        } else if let before, before.start != maintenance.start || before.end != maintenance.end, maintenance.end > now {
+            // Subscribers were told of other times: they hear of the new ones.
+            try journal(MaintenanceJournal.event(.maintenanceRescheduled, of: maintenance, at: now), in: db)
+        }
     }
 
     public func maintenance(id: String) async throws -> Maintenance? {
