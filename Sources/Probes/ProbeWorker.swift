@@ -150,7 +150,7 @@ extension ProbeWorker {
             let words = reason.map { ProbeFailure(code: $0).sentence("fr") } ?? "indisponible"
             try await store.openProbeIncident(productSlug: check.productSlug, title: "\(product) : \(words)",
                                               message: "Les sondes confirment une panne de \(product) (\(words)). Nos équipes analysent.",
-                                              at: since)
+                                              reason: reason, at: since)
         } else {
             let stillDown = try await store.openProbeEpisodes().contains { $0.productSlug == check.productSlug && $0.condition == .outage }
             guard !stillDown else { return }

@@ -208,3 +208,22 @@ extension AnnouncementTests {
         #expect(mails.last?.text.contains("Window : ") == true)
     }
 }
+
+extension AnnouncementTests {
+    @Test func anOutageTheProbesConfirmIsToldInEachFollowersLanguage() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        _ = try await world.subscriptions.subscribeUser(userID: 1, email: "anne@client.fr", language: "fr", productSlugs: [], now: clock.now)
+        _ = try await world.subscriptions.subscribeUser(userID: 2, email: "bob@client.com", language: "en", productSlugs: [], now: clock.now)
+        try await world.status.openProbeIncident(productSlug: "loop", title: "Cegid Loop : connexion refusée", message: "panne",
+                                                 reason: ProbeFailure.connectionRefused.code, at: clock.now)
+        try await world.status.resolveProbeIncident(productSlug: "loop", message: "rétabli", at: clock.now.addingTimeInterval(60))
+        _ = try await announcer(world).announcePending()
+        let mails = try await queued(world)
+        let bob = mails.filter { $0.to == "bob@client.com" }.map(\.subject)
+        let anne = mails.filter { $0.to == "anne@client.fr" }.map(\.subject)
+        #expect(bob == ["[Outage detected] Cegid Loop : connection refused", "[Recovered] Cegid Loop : back to normal"])
+        #expect(anne == ["[Panne détectée] Cegid Loop : connexion refusée", "[Rétabli] Cegid Loop : rétabli"])
+        #expect(mails.first { $0.to == "bob@client.com" }?.text.contains("Probes confirm an outage of Cegid Loop (connection refused)") == true)
+    }
+}

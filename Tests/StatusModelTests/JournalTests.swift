@@ -99,8 +99,8 @@ import Testing
         let store = test.store
         try await store.syncProducts([Fixture.loop])
         // Two regions confirm the same outage: one incident.
-        try await store.openProbeIncident(productSlug: "loop", title: "Cegid Loop : connexion refusée", message: "panne", at: now)
-        try await store.openProbeIncident(productSlug: "loop", title: "Cegid Loop : connexion refusée", message: "panne", at: now.addingTimeInterval(5))
+        try await store.openProbeIncident(productSlug: "loop", title: "Cegid Loop : connexion refusée", message: "panne", reason: "refused", at: now)
+        try await store.openProbeIncident(productSlug: "loop", title: "Cegid Loop : connexion refusée", message: "panne", reason: "refused", at: now.addingTimeInterval(5))
         #expect(try await store.unresolvedIncidents().count == 1)
         #expect(try await store.conditions(now: now.addingTimeInterval(10))["loop"] == .outage)
         try await store.resolveProbeIncident(productSlug: "loop", message: "rétabli", at: now.addingTimeInterval(600))

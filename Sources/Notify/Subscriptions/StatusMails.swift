@@ -33,13 +33,14 @@ struct StatusMails: Sendable {
                 unsubscribeLink: String, calendar: DayCalendar) -> Mail {
         let fr = language != "en"
         let heading = Self.heading(event.kind, fr: fr)
-        let subject = "[\(heading)] \(event.title)"
-        var lines = [event.title, "", "\(fr ? "Produits" : "Products") : \(productNames.joined(separator: ", "))",
+        let (title, message) = Self.words(of: event, productNames: productNames, fr: fr)
+        let subject = "[\(heading)] \(title)"
+        var lines = [title, "", "\(fr ? "Produits" : "Products") : \(productNames.joined(separator: ", "))",
                      "\(fr ? "Statut" : "Status") : \(Self.statusWord(event.status, fr: fr))"]
         if let start = event.windowStart, let end = event.windowEnd {
             lines.append("\(fr ? "Fenêtre" : "Window") : \(Self.format(start, calendar: calendar, fr: fr)) → \(Self.format(end, calendar: calendar, fr: fr))")
         }
-        if !event.message.isEmpty { lines += ["", event.message] }
+        if !message.isEmpty { lines += ["", message] }
         let pageLink = productNames.count == 1 && event.productSlugs.count == 1
             ? "\(baseURL)/products/\(event.productSlugs[0])" : "\(baseURL)/"
         lines += ["", "\(fr ? "Voir le statut" : "See the status") : \(pageLink)", "",
@@ -49,6 +50,24 @@ struct StatusMails: Sendable {
         mail.headers["List-Unsubscribe"] = "<\(unsubscribeLink)>"
         mail.headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         return mail
+    }
+
+    /// The title and message a follower reads: an operator's text as written; what the probes
+    /// say, in the follower's language (the stored text is in the portal's).
+    static func words(of event: StatusEvent, productNames: [String], fr: Bool) -> (title: String, message: String) {
+        let product = productNames.joined(separator: ", ")
+        switch event.kind {
+        case .outageConfirmed:
+            guard let code = event.probeReason else { return (event.title, event.message) }
+            let reason = ProbeFailure(code: code).sentence(fr ? "fr" : "en")
+            return ("\(product) : \(reason)", fr ? "Les sondes confirment une panne de \(product) (\(reason)). Nos équipes analysent."
+                                                 : "Probes confirm an outage of \(product) (\(reason)). Our teams are looking into it.")
+        case .recoveryConfirmed:
+            return ("\(product) : \(fr ? "rétabli" : "back to normal")", fr ? "Les sondes confirment le retour à la normale de \(product)."
+                                    : "Probes confirm that \(product) is back to normal.")
+        default:
+            return (event.title, event.message)
+        }
     }
 
     static func heading(_ kind: StatusEvent.Kind, fr: Bool) -> String {

@@ -43,6 +43,8 @@ public struct Incident: Sendable, Hashable, Codable, Identifiable {
     public var title: String
     public var impact: Impact
     public var origin: Origin
+    /// When probes open it: the failure's code, journalled with the outage (not stored with the incident).
+    public var probeReason: String?
     public var productSlugs: [String]
     public var startedAt: Date
     public var resolvedAt: Date?

@@ -37,9 +37,13 @@ public struct StatusEvent: Sendable, Hashable, Codable, Identifiable {
     /// For a maintenance window: its start and end.
     public var windowStart: Date?
     public var windowEnd: Date?
+    /// For an outage the probes confirmed: the failure's code (`ProbeFailure`), so each
+    /// follower reads the reason in their own language rather than in the stored title's.
+    public var probeReason: String?
 
     public init(id: Int64 = 0, kind: Kind, subjectID: String, productSlugs: [String], at: Date, title: String,
-                message: String, status: String, windowStart: Date? = nil, windowEnd: Date? = nil) {
+                message: String, status: String, windowStart: Date? = nil, windowEnd: Date? = nil, probeReason: String? = nil) {
+        self.probeReason = probeReason
         self.id = id
         self.kind = kind
         self.subjectID = subjectID

@@ -9,7 +9,9 @@ public enum IncidentJournal {
         let probes = after.origin == .probes
         guard let before else {
             let first = after.updates.first
-            return [event(probes ? .outageConfirmed : .incidentCreated, after, first, at: first?.at ?? after.startedAt)]
+            var created = event(probes ? .outageConfirmed : .incidentCreated, after, first, at: first?.at ?? after.startedAt)
+            created.probeReason = after.probeReason
+            return [created]
         }
         return after.updates.dropFirst(before.updates.count).map { update in
             let kind: StatusEvent.Kind = update.status == .resolved ? (probes ? .recoveryConfirmed : .incidentResolved) : .incidentUpdated

@@ -110,10 +110,15 @@ extension SQLiteStatusStore {
         let now = Date()
         if before == nil {
             try journal(MaintenanceJournal.event(.maintenanceScheduled, of: maintenance, at: now), in: db)
-        } else if let before, before.start != maintenance.start || before.end != maintenance.end, maintenance.end > now {
+        } else if let before, Self.moved(before.start, maintenance.start) || Self.moved(before.end, maintenance.end), maintenance.end > now {
             // Subscribers were told of other times: they hear of the new ones.
             try journal(MaintenanceJournal.event(.maintenanceRescheduled, of: maintenance, at: now), in: db)
         }
+    }
+
+    /// Times come back from the store as seconds in a Double: a change under a second is not a move.
+    private static func moved(_ old: Date, _ new: Date) -> Bool {
+        abs(old.timeIntervalSince(new)) >= 1
     }
 
     public func maintenance(id: String) async throws -> Maintenance? {
@@ -135,11 +140,12 @@ extension SQLiteStatusStore {
         }
     }
 
-    public func openProbeIncident(productSlug: String, title: String, message: String, at: Date) async throws {
+    public func openProbeIncident(productSlug: String, title: String, message: String, reason: String?, at: Date) async throws {
         try await writer.write { db in
             guard try Self.openProbeIncidentID(db, productSlug: productSlug) == nil else { return }
-            let incident = Incident(id: IncidentID.make(), title: title, impact: .major, productSlugs: [productSlug], startedAt: at,
+            var incident = Incident(id: IncidentID.make(), title: title, impact: .major, productSlugs: [productSlug], startedAt: at,
                                     updates: [.init(status: .investigating, message: message, at: at)], origin: .probes)
+            incident.probeReason = reason
             try Self.save(incident, in: db, calendar: calendar)
         }
     }

@@ -64,11 +64,11 @@ extension SQLiteStatusStore {
     /// Writes the event unless one with the same key exists; 1 when written.
     private static func journalOnce(_ event: StatusEvent, key: String?, in db: Database) throws -> Int {
         try db.execute(sql: """
-            INSERT INTO statusEvent (kind, subjectID, productSlugs, at, title, message, status, windowStart, windowEnd, onceKey)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(onceKey) DO NOTHING
+            INSERT INTO statusEvent (kind, subjectID, productSlugs, at, title, message, status, windowStart, windowEnd, onceKey, probeReason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(onceKey) DO NOTHING
             """, arguments: [event.kind.rawValue, event.subjectID, event.productSlugs.joined(separator: " "), event.at.storedSeconds,
                              event.title, event.message, event.status, event.windowStart?.storedSeconds,
-                             event.windowEnd?.storedSeconds, key])
+                             event.windowEnd?.storedSeconds, key, event.probeReason])
         return db.changesCount
     }
 }
@@ -81,6 +81,7 @@ extension StatusEvent {
         self.init(id: row["id"], kind: StatusEvent.Kind(rawValue: row["kind"]) ?? .incidentUpdated, subjectID: row["subjectID"],
                   productSlugs: slugs.split(separator: " ").map(String.init), at: Date(timeIntervalSince1970: row["at"]),
                   title: row["title"], message: row["message"], status: row["status"],
-                  windowStart: start.map(Date.init(timeIntervalSince1970:)), windowEnd: end.map(Date.init(timeIntervalSince1970:)))
+                  windowStart: start.map(Date.init(timeIntervalSince1970:)), windowEnd: end.map(Date.init(timeIntervalSince1970:)),
+                  probeReason: row["probeReason"])
     }
 }

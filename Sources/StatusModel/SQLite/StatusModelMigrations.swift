@@ -140,5 +140,9 @@ public struct StatusModelMigrations: SQLiteMigrations {
                 t.primaryKey(["productSlug", "name"])
             }
         }
+        // The failure's code with a confirmed outage, so each follower reads it in their language.
+        migrator.registerMigration("statusModel.v5.eventReason") { db in
+            try db.alter(table: "statusEvent") { t in t.add(column: "probeReason", .text) }
+        }
     }
 }

@@ -60,7 +60,7 @@ public protocol EpisodeStore: Sendable {
     func maintenances(overlapping interval: DateInterval) async throws -> [Maintenance]
     /// Opens the probes' incident on a product whose outage they confirmed, unless one is
     /// open already (several regions or processes may confirm the same outage).
-    func openProbeIncident(productSlug: String, title: String, message: String, at: Date) async throws
+    func openProbeIncident(productSlug: String, title: String, message: String, reason: String?, at: Date) async throws
     /// Resolves the probes' open incident on a product, once none of its checks is down.
     func resolveProbeIncident(productSlug: String, message: String, at: Date) async throws
 }
