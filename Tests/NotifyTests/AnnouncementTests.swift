@@ -227,3 +227,20 @@ extension AnnouncementTests {
         #expect(mails.first { $0.to == "bob@client.com" }?.text.contains("Probes confirm an outage of Cegid Loop (connection refused)") == true)
     }
 }
+
+extension AnnouncementTests {
+    @Test func endingAWebhookSubscriptionCancelsItsQueuedCalls() async throws {
+        let world = try await world()
+        defer { try? FileManager.default.removeItem(at: world.folder) }
+        let hook = try await world.subscriptions.store.subscribeWebhook(url: "https://hooks.example.org/statusd", secret: "whsec_a", language: "en",
+                                                                         productSlugs: [], now: clock.now)
+        var incident = Incident(id: "i7", title: "Panne", impact: .major, productSlugs: ["loop"], startedAt: clock.now)
+        incident.post(.init(status: .investigating, message: "On regarde.", at: clock.now))
+        try await world.status.save(incident)
+        _ = try await announcer(world).announcePending()
+        #expect(try await world.subscriptions.store.delete(id: hook.id))
+        let due = try await world.outbox.claimDueWebhooks(now: clock.now.addingTimeInterval(1), limit: 10, leaseUntil: clock.now.addingTimeInterval(60))
+        #expect(due.isEmpty)
+        #expect(try await world.outbox.countsByState()[.dead] == 1)
+    }
+}

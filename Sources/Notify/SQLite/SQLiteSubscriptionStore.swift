@@ -111,8 +111,16 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
     @discardableResult
     public func delete(id: Int64) async throws -> Bool {
         try await writer.write { db in
+            let subscription = try Self.fetch(db, "id = ?", [id]).first
             try db.execute(sql: "DELETE FROM statusSubscription WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            // An ended webhook subscription gets no more calls, even those already queued.
+            if let subscription, subscription.channel == .webhook {
+                try db.execute(sql: """
+                    UPDATE outboxMessage SET state = 'dead', lastError = 'the subscription ended', nextAttemptAt = ?
+                    WHERE kind = 'webhook' AND state = 'pending' AND recipient = ?
+                    """, arguments: [Date().timeIntervalSince1970, subscription.address])
+            }
+            return subscription != nil
         }
     }
 
