@@ -215,7 +215,16 @@ def main():
             state["controller"] = None
 
     if not options.stopped:
-        start()
+        # The port was free when picked; a test running beside this one may take it before
+        # the controller binds it (TLS set-up takes a while): then pick another.
+        for attempt in range(10):
+            try:
+                start()
+                break
+            except (OSError, RuntimeError):
+                if attempt == 9:
+                    raise
+                port = free_port()
     print(json.dumps({"port": port, "ca_file": ca_file}), flush=True)
 
     for line in sys.stdin:  # until the test closes our standard input
