@@ -42,8 +42,5 @@ struct ServiceMails: Sendable {
         return Mail(to: user.email, subject: subject, text: text, html: html, language: user.language == "en" ? "en" : "fr")
     }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

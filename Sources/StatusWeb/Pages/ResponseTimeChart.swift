@@ -1,4 +1,5 @@
 import Foundation
+import Notify
 import StatusModel
 
 /// Draws hourly response times (p50 solid, p95 dashed: told apart without colour) as an SVG.
@@ -80,8 +81,5 @@ struct ResponseTimeChart {
         return 10 * power
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

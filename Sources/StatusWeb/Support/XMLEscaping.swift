@@ -1,3 +1,5 @@
+import Notify
+
 /// Escapes text for XML and HTML documents written by hand (Atom feeds, SVG badges), where no
 /// template engine escapes for us.
 enum XMLEscaping {
@@ -8,20 +10,9 @@ enum XMLEscaping {
     /// return, and U+FFFE / U+FFFF) are dropped: one of them in an incident message would
     /// otherwise make the whole feed unreadable for a strict parser.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default:
-                if isAllowedInXML(scalar) { escaped.unicodeScalars.append(scalar) }
-            }
-        }
-        return escaped
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: text.unicodeScalars.filter(isAllowedInXML))
+        return HTMLText.escape(String(allowed))
     }
 
     /// XML 1.0's `Char` production; Swift strings hold no lone surrogates, so those need no check.
