@@ -68,6 +68,7 @@ public final class AnnouncementService: Service, Sendable {
         guard !pending.isEmpty else { return 0 }
         let products = try await events.products()
         let names = Dictionary(products.filter { $0.visibility == .public }.map { ($0.slug, $0.name) }) { first, _ in first }
+        let key = try await subscriptions.linkKey()
         var total = 0
         for event in pending {
             // Hidden products are not news for customers.
@@ -76,7 +77,6 @@ public final class AnnouncementService: Service, Sendable {
             var mails: [Mail] = []
             var webhooks: [Webhook] = []
             mails.reserveCapacity(followers.count)
-            let key = try await subscriptions.store.linkSecret()
             for follower in followers {
                 switch follower.channel {
                 case .email:

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import StatusModel
+import Synchronization
 
 /// Following status updates: anonymous requests confirmed by a link (double opt-in), one-click
 /// subscriptions of logged-in users, and the links of every mail (settings, unsubscribe).
@@ -12,6 +13,8 @@ public struct SubscriptionService: Sendable {
     public let store: any SubscriptionStore
     let baseURL: String
     let mails: StatusMails
+    /// The installation's link secret never changes once made: read once, not on every link.
+    private let cachedKey = KeyCache()
 
     public init(store: any SubscriptionStore, baseURL: String) {
         self.store = store
@@ -27,7 +30,7 @@ public struct SubscriptionService: Sendable {
         let address = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard MailAddress.isValidAddress(address), MailAddress.isSafeRecipient(address) else { throw SubscriptionError.invalidEmail }
         let token = Self.randomToken()
-        let key = try await store.linkSecret()
+        let key = try await linkKey()
         let mails = self.mails, base = baseURL
         return try await store.request(address: address, language: language, productSlugs: productSlugs,
                                        confirmationHash: Self.hash(token), now: now) { outcome in
@@ -51,18 +54,30 @@ public struct SubscriptionService: Sendable {
 
     /// The subscription a settings link points at; nil for a forged or stale link.
     public func subscription(manageToken: String) async throws -> StatusSubscription? {
-        guard let id = Self.id(in: manageToken), FixedTimeCompare.same(manageToken, Self.manageToken(id: id, key: try await store.linkSecret())) else {
+        guard let id = Self.id(in: manageToken), FixedTimeCompare.same(manageToken, Self.manageToken(id: id, key: try await linkKey())) else {
             return nil
         }
         return try await store.subscription(id: id)
     }
 
     public func manageToken(for id: Int64) async throws -> String {
-        Self.manageToken(id: id, key: try await store.linkSecret())
+        Self.manageToken(id: id, key: try await linkKey())
     }
 
     public func manageLink(for id: Int64) async throws -> String {
         "\(baseURL)/subscriptions/\(try await manageToken(for: id))"
+    }
+
+    /// The key of settings links.
+    func linkKey() async throws -> [UInt8] {
+        if let key = cachedKey.value.withLock({ $0 }) { return key }
+        let key = try await store.linkSecret()
+        cachedKey.value.withLock { $0 = key }
+        return key
+    }
+
+    private final class KeyCache: Sendable {
+        let value = Mutex<[UInt8]?>(nil)
     }
 
     static func manageToken(id: Int64, key: [UInt8]) -> String {

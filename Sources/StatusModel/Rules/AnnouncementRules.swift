@@ -24,11 +24,20 @@ public enum AnnouncementRules {
 
     /// The first problem of a title, a message and the products they are about, if any.
     public static func check(title: String, message: String, productSlugs: [String]) -> Violation? {
-        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Violation("title", .required) }
-        if title.count > maxTitleLength { return Violation("title", .tooLong) }
-        if message.count > maxMessageLength { return Violation("message", .tooLong) }
-        if productSlugs.isEmpty { return Violation("products", .noProduct) }
-        return nil
+        violations(title: title, message: message, productSlugs: productSlugs).first
+    }
+
+    /// Every problem, at most one a field, in the order of the fields: forms show them all at once.
+    public static func violations(title: String, message: String, productSlugs: [String]) -> [Violation] {
+        var found: [Violation] = []
+        if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            found.append(Violation("title", .required))
+        } else if title.count > maxTitleLength {
+            found.append(Violation("title", .tooLong))
+        }
+        if message.count > maxMessageLength { found.append(Violation("message", .tooLong)) }
+        if productSlugs.isEmpty { found.append(Violation("products", .noProduct)) }
+        return found
     }
 
     /// A window ends after it starts: an empty or reversed one would never be in progress.

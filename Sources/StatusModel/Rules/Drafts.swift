@@ -18,12 +18,16 @@ public struct AnnouncementDraft: Sendable {
 
     /// Field → message key, empty when the draft can be saved.
     public func errors(knownSlugs: Set<String>, messageRequired: Bool) -> [String: String] {
+        // The API's rules, each said in the catalogs' words; plus what only a form asks.
         var errors: [String: String] = [:]
-        if title.isEmpty { errors["title"] = "error_title_required" }
-        if title.count > Self.maxTitle { errors["title"] = "error_title_too_long" }
+        for violation in AnnouncementRules.violations(title: title, message: message, productSlugs: productSlugs) {
+            errors[violation.field] = switch violation.reason {
+            case .required: "error_\(violation.field)_required"
+            case .tooLong: "error_\(violation.field)_too_long"
+            default: "error_products_required"
+            }
+        }
         if messageRequired && message.isEmpty { errors["message"] = "error_message_required" }
-        if message.count > Self.maxMessage { errors["message"] = "error_message_too_long" }
-        if productSlugs.isEmpty { errors["products"] = "error_products_required" }
         if productSlugs.contains(where: { !knownSlugs.contains($0) }) { errors["products"] = "error_products_unknown" }
         return errors
     }
