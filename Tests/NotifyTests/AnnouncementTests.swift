@@ -146,7 +146,7 @@ import Testing
 }
 
 extension AnnouncementTests {
-    @Test func webhookFollowersGetOneSignedJSONCallPerEvent() async throws {
+    @Test func webhookFollowersGetOneJSONCallPerEventCarryingTheirSecret() async throws {
         let world = try await world()
         defer { try? FileManager.default.removeItem(at: world.folder) }
         _ = try await world.subscriptions.store.subscribeWebhook(url: "https://hooks.example.org/statusd", secret: "whsec_test", language: "en",

@@ -75,8 +75,9 @@ import Testing
         let (result, reason, seconds) = try await run(check(.http, servers.url("hang"), timeout: .seconds(1)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 1 s")
-        // Ends at its own timeout, not at a default one; the margin absorbs a loaded machine.
-        #expect(seconds < 5)
+        // Ends at its own timeout, not at libcurl's (300 s to connect, none in all): the margin
+        // absorbs the whole suite sharing two cores, which has stretched 1 s to 6.
+        #expect(seconds < 20)
     }
 
     @Test func targetSendingAByteASecondTimesOut() async throws {
@@ -84,7 +85,7 @@ import Testing
         let (result, reason, seconds) = try await run(check(.http, servers.url("trickle"), timeout: .seconds(2)))
         #expect(result.outcome == .down)
         #expect(reason == "délai dépassé après 2 s")
-        #expect(seconds < 6)
+        #expect(seconds < 20)
     }
 
     @Test func resetConnectionIsSaid() async throws {

@@ -29,6 +29,12 @@ extension StatusSite {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: template))))
     }
 
+    /// The public products and the slugs readers may see.
+    func publicProducts() async throws -> (products: [Product], slugs: Set<String>) {
+        let products = try await store.products().filter { $0.visibility == .public }
+        return (products, Set(products.map(\.slug)))
+    }
+
     func productNames() async throws -> [String: String] {
         Dictionary(try await store.products().map { ($0.slug, $0.name) }) { first, _ in first }
     }

@@ -23,7 +23,7 @@ extension StatusSite {
         }
         router.post("/subscribe") { request, context in
             let form = try await FormValues.read(request, context: context)
-            let choice = ProductChoice(form, known: try await publicSlugs())
+            let choice = ProductChoice(form, known: try await publicProducts().slugs)
             let language = language(of: request).rawValue
             if let user = try await loggedInUser(request) {
                 try checkSessionCSRF(user.session, form.single)
@@ -80,7 +80,7 @@ extension StatusSite {
             let form = try await FormValues.read(request, context: context)
             try checkAnonymousCSRF(request, form.single)
             let token = try context.parameters.require("token")
-            let choice = ProductChoice(form, known: try await publicSlugs())
+            let choice = ProductChoice(form, known: try await publicProducts().slugs)
             guard choice.errors.isEmpty else {
                 return try await settingsPage(request, subscription: subscription, csrf: form["csrf"] ?? "", action: "/subscriptions/\(token)",
                                               unsubscribe: "/subscriptions/\(token)/unsubscribe", form: form, errors: choice.errors,
@@ -119,7 +119,7 @@ extension StatusSite {
             let form = try await FormValues.read(request, context: context)
             try checkSessionCSRF(user.session, form.single)
             guard let subscription = try await subscriptions.store.subscription(userID: user.user.id) else { throw HTTPError(.notFound) }
-            let choice = ProductChoice(form, known: try await publicSlugs())
+            let choice = ProductChoice(form, known: try await publicProducts().slugs)
             guard choice.errors.isEmpty else {
                 return try await settingsPage(request, subscription: subscription, csrf: user.session.csrfToken, action: "/account/subscriptions",
                                               unsubscribe: "/account/subscriptions/unsubscribe", form: form, errors: choice.errors,
@@ -151,10 +151,6 @@ extension StatusSite {
         return found
     }
 
-    private func publicSlugs() async throws -> Set<String> {
-        Set(try await store.products().filter { $0.visibility == .public }.map(\.slug))
-    }
-
     private func subscriptionView(_ request: Request, titleKey: String, csrf: String, form: FormValues, errors: [String: String],
                                   followsAll: Bool, chosen: Set<String>) async throws -> SubscriptionView {
         let language = language(of: request)
@@ -163,7 +159,7 @@ extension StatusSite {
         view.values = form.single
         view.errors = errors.mapValues { catalog.text($0, language) }
         view.followsAll = followsAll
-        view.products = try await store.products().filter { $0.visibility == .public }.map {
+        view.products = try await publicProducts().products.map {
             .init(value: $0.slug, label: $0.name, selected: chosen.contains($0.slug))
         }
         if let notice = request.uri.queryParameters.get("notice"),

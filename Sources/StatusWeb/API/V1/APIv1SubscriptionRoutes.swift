@@ -17,7 +17,7 @@ extension StatusSite {
             let body = try await APIv1JSON.decode(SubscriptionBody.self, from: request)
             let language = body.language ?? "fr"
             guard ["fr", "en"].contains(language) else { throw APIError.invalid("language", "The language is fr or en.") }
-            let known = Set(try await store.products().filter { $0.visibility == .public }.map(\.slug))
+            let known = try await publicProducts().slugs
             let slugs = body.products ?? []
             if let unknown = slugs.first(where: { !known.contains($0) }) {
                 throw APIError.invalid("products", "No public product has the slug \(unknown).")
