@@ -1,27 +1,59 @@
 import Hummingbird
 import StatusModel
 
-/// Builds the router of the whole site; the executable wraps it in an Application.
-public func buildRouter<Store: StatusStore>(site: StatusSite<Store>) -> Router<StatusRequestContext> {
+/// Builds the router of the whole site; the executable wraps it in an Application. Each
+/// controller gets only the dependencies it uses. `routeTable`, when given, is filled with
+/// every route and who may enter it (the route-table test reads it).
+public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, routeTable: RouteTable = RouteTable()) -> Router<StatusRequestContext> {
     let router = Router(context: StatusRequestContext.self)
-    router.add(middleware: ErrorPageMiddleware(site: site))
-    site.addPublicRoutes(to: router)
-    site.addProbeRoutes(to: router)
-    site.addStatuspageRoutes(to: router)
-    site.addFeedRoutes(to: router)
-    site.addBadgeRoutes(to: router)
-    site.addAPIv1Routes(to: router)
-    if let accounts = site.accounts {
-        site.addAccountRoutes(to: router, accounts: accounts)
-        site.addIncidentConsoleRoutes(to: router, accounts: accounts)
-        site.addMaintenanceConsoleRoutes(to: router, accounts: accounts)
-        site.addProductConsoleRoutes(to: router, accounts: accounts)
-        site.addConsoleCheckRoutes(to: router, accounts: accounts)
-    }
-    if let accounts = site.accounts, let services = site.serviceCatalog { site.addServiceRoutes(to: router, accounts: accounts, services: services) }
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: HeadAsGetMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: site.trustedProxies))
+    router.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
+    let pageGroup = router.group()
+    if let accounts = site.accounts { pageGroup.add(middleware: SessionAuthenticator(accounts: accounts)) }
+    let apiGroup = router.group("/api/v1").add(middleware: APIv1ErrorMiddleware()).add(middleware: BearerKeyAuthenticator(accounts: site.accounts))
+    let routes = SiteRoutes(pages: pageGroup, api: apiGroup, table: routeTable)
+
+    let pages = site.pages
+    let cached = CachedPages(store: site.store, cache: site.cache, calendar: site.calendar, clock: site.clock)
+    PublicPagesController(store: site.store, pages: pages, cached: cached, assets: site.assets, historyDays: site.historyDays,
+                          logger: site.logger).addRoutes(to: routes)
+    ProbeController(store: site.store, pushChecks: site.pushChecks, metricsText: site.metricsText, clock: site.clock).addRoutes(to: routes)
+    StatuspageController(store: site.store, catalog: pages.catalog, calendar: site.calendar, baseURL: site.baseURL, clock: site.clock)
+        .addRoutes(to: routes)
+    FeedController(store: site.store, pages: pages, cached: cached, baseURL: site.baseURL).addRoutes(to: routes)
+    BadgeController(store: site.store, pages: pages, calendar: site.calendar, historyDays: site.historyDays, clock: site.clock)
+        .addRoutes(to: routes)
+
+    let api = APIv1Support(store: site.store, calendar: site.calendar, clock: site.clock)
+    APIv1DocumentController(accounts: site.accounts).addRoutes(to: routes)
+    APIv1ProductsController(support: api, pages: pages, historyDays: site.historyDays).addRoutes(to: routes)
+    APIv1IncidentsController(support: api, announcementsChanged: site.announcementsChanged).addRoutes(to: routes)
+    APIv1MaintenanceController(support: api, announcementsChanged: site.announcementsChanged).addRoutes(to: routes)
     if let subscriptions = site.subscriptions {
-        site.addSubscriptionRoutes(to: router, subscriptions: subscriptions)
-        if site.accounts != nil { site.addAccountSubscriptionRoutes(to: router, subscriptions: subscriptions) }
+        APIv1SubscriptionsController(support: api, subscriptions: subscriptions, webhookPolicy: site.webhookPolicy).addRoutes(to: routes)
+        let subscriptionPages = SubscriptionPages(store: site.store, subscriptions: subscriptions, pages: pages, clock: site.clock)
+        SubscriptionController(subscriptionPages: subscriptionPages).addRoutes(to: routes)
+        if site.accounts != nil { AccountSubscriptionController(subscriptionPages: subscriptionPages).addRoutes(to: routes) }
+    }
+
+    guard let accounts = site.accounts else { return router }
+    LoginController(accounts: accounts, pages: pages).addRoutes(to: routes)
+    PasswordController(accounts: accounts, pages: pages).addRoutes(to: routes)
+    AccountController(accounts: accounts, pages: pages).addRoutes(to: routes)
+    TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
+
+    let console = ConsolePages(store: site.store, pages: pages, calendar: site.calendar)
+    IncidentConsoleController(console: console, announcementsChanged: site.announcementsChanged, clock: site.clock).addRoutes(to: routes)
+    MaintenanceConsoleController(console: console, announcementsChanged: site.announcementsChanged, clock: site.clock).addRoutes(to: routes)
+    ProductConsoleController(console: console, webhookPolicy: site.webhookPolicy, clock: site.clock).addRoutes(to: routes)
+    TenantsConsoleController(accounts: accounts, pages: pages).addRoutes(to: routes)
+    StaffKeysController(accounts: accounts, pages: pages, calendar: site.calendar).addRoutes(to: routes)
+    if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }
+    if let services = site.serviceCatalog {
+        ServiceRequestsController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)
+        ServiceCatalogConsoleController(services: services, pages: pages).addRoutes(to: routes)
     }
     return router
 }

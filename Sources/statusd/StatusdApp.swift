@@ -82,7 +82,7 @@ enum StatusdApp {
         let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL)
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
                                                 queued: { mail.wake(); webhooks.wake() }, logger: logger)
-        let site = try await StatusSite(store: store, calendar: config.calendar, historyDays: config.historyDays,
+        let site = try await SiteDependencies(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                         baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                         accounts: accounts(config: config, database: database),
                                         outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,

@@ -97,8 +97,9 @@ import Testing
     @Test func aStaffKeyIsNotATenantKey() async throws {
         let world = try await APIWorld()
         try await world.test { client in
+            // A valid key without the right: 403, as a tenant key on a staff route.
             let staff = try await world.call(client, .get, "/api/v1/tenant", key: .staff)
-            #expect(staff.status == .unauthorized)
+            #expect(staff.status == .forbidden)
             let tenant = try await world.call(client, .get, "/api/v1/tenant", key: .tenant)
             #expect(tenant.status == .ok)
         }

@@ -17,7 +17,7 @@ import Testing
 struct APIWorld {
     let base: TenantIsolationTests.World
     let store: SQLiteStatusStore
-    let site: StatusSite<SQLiteStatusStore>
+    let site: SiteDependencies<SQLiteStatusStore>
     let subscriptions: SubscriptionService
     let operatorUser: User
     let operatorSession: String
@@ -48,7 +48,7 @@ struct APIWorld {
         staffKey = try await accounts.createStaffKey(userID: operatorUser.id, name: "deploy bot").secret
         tenantKey = try await accounts.createAPIKey(tenantID: base.tenantA.id, name: "tenant script").secret
         subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: base.database), baseURL: "http://status.test")
-        site = try await StatusSite(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
+        site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
                                     logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions, clock: { SiteFixture.now })
     }
 

@@ -24,7 +24,7 @@ import Testing
             for uri in ["/api/v1/push/wrong", "/api/v1/nothing"] {
                 try await client.execute(uri: uri, method: .post) { response in
                     #expect(response.status == .notFound)
-                    #expect(response.headers[.contentType] == "application/json")
+                    #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                     #expect(String(buffer: response.body).contains(#""error""#))
                 }
             }

@@ -15,7 +15,7 @@ import Testing
     struct World {
         let base: TenantIsolationTests.World
         let catalog: ServiceCatalog
-        let site: StatusSite<SQLiteStatusStore>
+        let site: SiteDependencies<SQLiteStatusStore>
         let staff: (user: User, session: String, csrf: String)
         let adminB: (session: String, csrf: String)
 
@@ -23,7 +23,7 @@ import Testing
             base = try await TenantIsolationTests.World()
             catalog = ServiceCatalog(store: SQLiteServiceStore(database: base.database), accounts: base.store, baseURL: "http://status.test")
             let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
-            site = try await StatusSite(store: SQLiteStatusStore(database: base.database, calendar: calendar), calendar: calendar, historyDays: 25,
+            site = try await SiteDependencies(store: SQLiteStatusStore(database: base.database, calendar: calendar), calendar: calendar, historyDays: 25,
                                         baseURL: "http://status.test", logger: Logger(label: "test"), accounts: base.accounts, serviceCatalog: catalog)
             let link = try #require(try await base.accounts.createStaffUser(email: "ops@vendor.fr", role: .operator_))
             let user = try await base.accounts.activate(token: String(link.split(separator: "/").last ?? ""),

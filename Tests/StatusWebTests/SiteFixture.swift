@@ -18,7 +18,7 @@ struct SiteFixture {
     static let longAgo = calendar.interval(of: LocalDay(year: 2026, month: 1, day: 1)).start
 
     let store: SQLiteStatusStore
-    let site: StatusSite<SQLiteStatusStore>
+    let site: SiteDependencies<SQLiteStatusStore>
 
     init(historyDays: Int = 25, baseURL: String = "http://127.0.0.1:8080") async throws {
         let database = try SQLiteDatabase.inMemory(migrations: [StatusModelMigrations()])
@@ -29,7 +29,7 @@ struct SiteFixture {
             Product(slug: "xrp", name: "XRP Flex", family: "Gestion", position: 3, monitoredSince: Self.longAgo, hasChecks: false),
             Product(slug: "secret", name: "Secret Beta", family: "Gestion", position: 4, visibility: .hidden, monitoredSince: Self.longAgo),
         ])
-        site = try await StatusSite(store: store, calendar: Self.calendar, historyDays: historyDays, baseURL: baseURL,
+        site = try await SiteDependencies(store: store, calendar: Self.calendar, historyDays: historyDays, baseURL: baseURL,
                                     logger: Logger(label: "test"), pushChecks: ["tok-0123456789abcdef": "loop/heartbeat"],
                                     clock: { SiteFixture.now })
     }
@@ -88,7 +88,7 @@ struct PortalSiteFixture {
     let subscriptionStore: SQLiteSubscriptionStore
     let subscriptions: SubscriptionService
     let clock: TestClock
-    let site: StatusSite<SQLiteStatusStore>
+    let site: SiteDependencies<SQLiteStatusStore>
     let operatorLogin: Login, agent: Login, admin: Login, member: Login
 
     init() async throws {
@@ -110,7 +110,7 @@ struct PortalSiteFixture {
         subscriptions = SubscriptionService(store: subscriptionStore, baseURL: Self.baseURL)
         let clock = TestClock(SiteFixture.now)
         self.clock = clock
-        site = try await StatusSite(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: Self.baseURL,
+        site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: Self.baseURL,
                                     logger: Logger(label: "test"), accounts: accounts, outbox: outbox, subscriptions: subscriptions,
                                     clock: { clock.now })
 

@@ -13,7 +13,7 @@ import Testing
 /// by nobody, or without the form's token: 404, 403 or the login page, and nothing changes.
 @Suite struct TenantIsolationTests {
     struct World {
-        let site: StatusSite<SQLiteStatusStore>
+        let site: SiteDependencies<SQLiteStatusStore>
         let database: SQLiteDatabase
         let accounts: AccountService
         let store: SQLiteAccountStore
@@ -55,7 +55,7 @@ import Testing
             adminA = try await login(a)
             memberA = try await login(m)
             let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
-            site = try await StatusSite(store: SQLiteStatusStore(database: database, calendar: calendar), calendar: calendar, historyDays: 25,
+            site = try await SiteDependencies(store: SQLiteStatusStore(database: database, calendar: calendar), calendar: calendar, historyDays: 25,
                                         baseURL: "http://status.test", logger: Logger(label: "test"), accounts: accounts)
         }
 
@@ -206,7 +206,7 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
             }
             try await client.execute(uri: "/api/v1/tenant", method: .get) { response in
                 #expect(response.status == .unauthorized)
-                #expect(response.headers[.contentType] == "application/json")
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
             }
             // B's admin cannot revoke A's key by its number.
             let other = try await world.accounts.members(tenantID: world.tenantB.id).first { $0.role == .admin }!.user
@@ -300,7 +300,7 @@ struct SupportError: Error { let message: String; init(_ message: String) { self
         let id = try await outbox.enqueue(Mail(to: "gone@client.fr", subject: "Activez votre compte", text: "t", language: "fr"), now: Date())
         try await outbox.markDead(id: id, reason: "550 5.1.1 no such user", at: Date())
         let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
-        let site = try await StatusSite(store: SQLiteStatusStore(database: base.database, calendar: calendar), calendar: calendar, historyDays: 25,
+        let site = try await SiteDependencies(store: SQLiteStatusStore(database: base.database, calendar: calendar), calendar: calendar, historyDays: 25,
                                         baseURL: "http://status.test", logger: Logger(label: "test"), accounts: base.accounts, outbox: outbox)
         let link = try #require(try await base.accounts.createStaffUser(email: "ops@vendor.fr", role: .operator_))
         _ = try await base.accounts.activate(token: String(link.split(separator: "/").last ?? ""),

@@ -60,7 +60,7 @@ struct GridPage {
                 Row(slug: product.slug, name: product.name, href: "/products/\(product.slug)", cells: cells))
         }
         return GridPage(
-            page: PageChrome(language: language, catalog: catalog, title: catalog.text("grid_title", language), path: "/"),
+            page: PageChrome(language: language, catalog: catalog, title: catalog.text("grid_title", language)),
             intro: catalog.text("grid_intro", language, days.count),
             caption: catalog.text("grid_caption", language, days.count),
             columns: days.map {

@@ -11,12 +11,14 @@ struct PageChrome {
     let switchLanguageCode: String
     let stylesheet: String
 
-    init(language: Language, catalog: MessageCatalog, title: String, path: String) {
+    init(language: Language, catalog: MessageCatalog, title: String) {
         let other = language == .fr ? Language.en : .fr
         self.lang = language.rawValue
         self.t = catalog.table(language)
         self.title = title
-        self.switchLanguageHref = "\(path)?lang=\(other.rawValue)"
+        // A query alone: it stays on this page of this site whatever the path holds (the 404 of
+        // `//evil.test/` once linked to `//evil.test/?lang=en`, another host).
+        self.switchLanguageHref = "?lang=\(other.rawValue)"
         self.switchLanguageLabel = catalog.text("switch_language", language)
         self.switchLanguageCode = other.rawValue
         self.stylesheet = StaticAssets.stylesheetPath

@@ -50,7 +50,7 @@ struct ProductPage {
         case .outage: DayState.incident.icon
         }
         return ProductPage(
-            page: PageChrome(language: language, catalog: catalog, title: product.name, path: "/products/\(product.slug)"),
+            page: PageChrome(language: language, catalog: catalog, title: product.name),
             slug: product.slug,
             name: product.name,
             family: product.family,

@@ -4,9 +4,10 @@ import Hummingbird
 import NIOCore
 import StatusModel
 
-/// An answer of `/api/v1` that refuses the request: `{"error": {"code", "message", "field"}}`
-/// with a 4xx status. `code` is stable for programs, `message` a sentence for people.
-struct APIError: Error, Sendable {
+/// Every JSON error the site answers (`/api/v1`, `/api/v2`, push checks, and the guards'
+/// refusals there): `{"error": {"code", "message", "field"}}`. `code` is stable for programs,
+/// `message` a sentence for people.
+struct APIError: HTTPResponseError, Sendable {
     let status: HTTPResponse.Status
     let code: String
     let message: String
@@ -19,7 +20,26 @@ struct APIError: Error, Sendable {
         self.field = field
     }
 
-    static let unauthorized = APIError(.unauthorized, "unauthorized", "A staff API key is required as a bearer token.")
+    /// Any other refusal (an `HTTPError` of a handler or a guard, a body over the limit) in the
+    /// same envelope.
+    init(_ error: any HTTPResponseError) {
+        if let error = error as? APIError {
+            self = error
+            return
+        }
+        switch error.status {
+        case .unauthorized: self = .unauthorized
+        case .forbidden: self = .forbidden
+        case .contentTooLarge: self = APIError(.contentTooLarge, "too_large", "The body is larger than this route accepts.")
+        default:
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            self = APIError(error.status, code, (error as? HTTPError)?.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    static let `internal` = APIError(.internalServerError, "internal", "The request could not be completed.")
+    static let tenantKeyRequired = APIError(.forbidden, "forbidden", "This route answers a customer account's API key only.")
+    static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid API key is required as a bearer token.")
     static let forbidden = APIError(.forbidden, "forbidden", "This key may not change anything here: a staff API key is required.")
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "No \(what) has this id.") }
     static func missing(_ field: String) -> APIError { APIError(.unprocessableContent, "missing_field", "The field \(field) is required.", field: field) }
@@ -42,6 +62,8 @@ struct APIError: Error, Sendable {
         case .invalidSlug: self = .invalid(field, "A slug is 1 to 64 lower-case letters, digits and dashes.")
         }
     }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { response }
 
     var response: Response {
         struct Body: Encodable {
@@ -66,16 +88,13 @@ struct APIv1ErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return error.response
         } catch let violation as AnnouncementRules.Violation {
             return APIError(violation).response
         } catch StoreError.notEditable {
             return APIError.notEditable.response
         } catch let error as any HTTPResponseError where error.status.code < 500 {
-            // HTTPError from a handler, and NIOTooManyBytesError from a body over the limit (413).
-            let code = error.status == .contentTooLarge ? "too_large" : error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
-            return APIError(error.status, code, (error as? HTTPError)?.body ?? error.status.reasonPhrase).response
+            // APIError and HTTPError from a handler or a guard, NIOTooManyBytesError from a body over the limit (413).
+            return APIError(error).response
         }
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Portal
+import StatusModel
+
+/// The operators' console for incidents: declare one, post updates to its timeline, edit it.
+struct IncidentConsoleController<Store: StatusStore>: Sendable {
+    let console: ConsolePages<Store>
+    let announcementsChanged: @Sendable () -> Void
+    let clock: @Sendable () -> Date
+
+    private var store: Store { console.store }
+    private var pages: Pages { console.pages }
+    private var calendar: DayCalendar { console.calendar }
+
+    func addRoutes(to routes: SiteRoutes) {
+        let router = routes.pages(.operator)
+        router.get("/staff/incidents") { request, context in
+            let staff = try context.requireUser()
+            return try await incidentsPage(request, csrf: staff.csrfToken)
+        }
+        router.post("/staff/incidents") { request, context in
+            let staff = try context.requireUser()
+            let form = try await FormValues.readChecked(request, context: context)
+            let draft = AnnouncementDraft(title: form["title"] ?? "", message: form["message"] ?? "", productSlugs: form.all("products"))
+            var errors = draft.errors(knownSlugs: try await console.productSlugs(), messageRequired: true)
+            let impact = Incident.Impact(rawValue: form["impact"] ?? "")
+            let status = Incident.Status(rawValue: form["status"] ?? "")
+            if impact == nil { errors["impact"] = "error_choice_invalid" }
+            if status == nil { errors["status"] = "error_choice_invalid" }
+            guard errors.isEmpty, let impact, let status else {
+                return try await incidentsPage(request, csrf: staff.csrfToken, form: form, errors: errors, status: .unprocessableContent)
+            }
+            let now = clock()
+            var incident = Incident(id: IncidentID.make(), title: draft.title, impact: impact, productSlugs: draft.productSlugs, startedAt: now)
+            incident.post(.init(status: status, message: draft.message, at: now))
+            try await store.save(incident)
+            announcementsChanged()
+            return Forms.redirect(to: "/staff/incidents/\(incident.id)")
+        }
+        router.get("/staff/incidents/:id") { request, context in
+            let staff = try context.requireUser()
+            let incident = try await requireIncident(context)
+            return try await incidentPage(request, csrf: staff.csrfToken, incident: incident)
+        }
+        router.post("/staff/incidents/:id/updates") { request, context in
+            let staff = try context.requireUser()
+            var incident = try await requireIncident(context)
+            let form = try await FormValues.readChecked(request, context: context)
+            let message = (form["message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            var errors: [String: String] = [:]
+            let status = Incident.Status(rawValue: form["status"] ?? "")
+            if status == nil { errors["status"] = "error_choice_invalid" }
+            if message.isEmpty { errors["message"] = "error_message_required" }
+            if message.count > AnnouncementDraft.maxMessage { errors["message"] = "error_message_too_long" }
+            guard errors.isEmpty, let status else {
+                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
+                                              status: .unprocessableContent)
+            }
+            let now = clock()
+            guard let posted = try await store.changeIncident(id: incident.id, {
+                $0.post(.init(status: status, message: message, at: max(now, $0.updates.last?.at ?? $0.startedAt)))
+            }) else { throw HTTPError(.notFound) }
+            incident = posted
+            announcementsChanged()
+            return Forms.redirect(to: "/staff/incidents/\(incident.id)?notice=update_posted")
+        }
+        router.post("/staff/incidents/:id") { request, context in
+            let staff = try context.requireUser()
+            var incident = try await requireIncident(context)
+            let form = try await FormValues.readChecked(request, context: context)
+            let draft = AnnouncementDraft(title: form["title"] ?? "", message: "", productSlugs: form.all("products"))
+            var errors = draft.errors(knownSlugs: try await console.productSlugs(), messageRequired: false)
+            let impact = Incident.Impact(rawValue: form["impact"] ?? "")
+            if impact == nil { errors["impact"] = "error_choice_invalid" }
+            guard errors.isEmpty, let impact else {
+                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
+                                              status: .unprocessableContent)
+            }
+            guard let edited = try await store.changeIncident(id: incident.id, {
+                $0.title = draft.title
+                $0.impact = impact
+                $0.productSlugs = draft.productSlugs
+            }) else { throw HTTPError(.notFound) }
+            incident = edited
+            return Forms.redirect(to: "/staff/incidents/\(incident.id)?notice=incident_saved")
+        }
+    }
+
+    private func requireIncident(_ context: StatusRequestContext) async throws -> Incident {
+        guard let incident = try await store.incident(id: try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+        return incident
+    }
+
+    private func incidentsPage(_ request: Request, csrf: String, form: FormValues = FormValues(), errors: [String: String] = [:],
+                               status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = pages.language(of: request)
+        var view = try await console.view(request, titleKey: "console_incidents_title", csrf: csrf, form: form, errors: errors)
+        view.impacts = Incident.Impact.allCases.map {
+            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: (form["impact"] ?? "major") == $0.rawValue)
+        }
+        view.statuses = statusChoices(selected: form["status"] ?? "investigating", language: language)
+        let names = try await console.productNames()
+        view.incidents = try await store.recentIncidents(limit: 50).map { incidentRow($0, names: names, language: language) }
+        return try console.page(view, template: "console_incidents", status: status)
+    }
+
+    private func incidentPage(_ request: Request, csrf: String, incident: Incident, form: FormValues = FormValues(),
+                              errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = pages.language(of: request)
+        // The page holds two forms: the one posted keeps what was typed, the other shows the incident.
+        var edit = FormValues(pairs: [("title", incident.title), ("impact", incident.impact.rawValue)] + incident.productSlugs.map { ("products", $0) })
+        if form["title"] != nil { edit = form } else { edit.pairs += form.pairs }
+        var view = try await console.view(request, titleKey: "console_incident_title", csrf: csrf, form: edit, errors: errors)
+        view.impacts = Incident.Impact.allCases.map {
+            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: (edit["impact"] ?? "") == $0.rawValue)
+        }
+        view.statuses = statusChoices(selected: form["status"] ?? (incident.isResolved ? "resolved" : incident.status.rawValue), language: language)
+        view.incident = incidentRow(incident, names: try await console.productNames(), language: language)
+        return try console.page(view, template: "console_incident", status: status)
+    }
+
+    private func statusChoices(selected: String, language: Language) -> [ConsoleView.Choice] {
+        Incident.Status.allCases.map { .init(value: $0.rawValue, label: pages.catalog.text("incident_status_\($0.rawValue)", language), selected: selected == $0.rawValue) }
+    }
+
+    private func incidentRow(_ incident: Incident, names: [String: String], language: Language) -> ConsoleView.IncidentRow {
+        let format = DayFormatter(language: language, calendar: calendar)
+        return .init(id: incident.id, title: incident.title, impact: pages.catalog.text("impact_\(incident.impact.rawValue)", language),
+                     status: incident.status.rawValue, statusWord: pages.catalog.text("incident_status_\(incident.status.rawValue)", language),
+                     products: incident.productSlugs.map { names[$0] ?? $0 }.joined(separator: ", "),
+                     started: format.instant(incident.startedAt), resolved: incident.isResolved, automatic: incident.origin == .probes,
+                     updates: incident.updates.reversed().map {
+                         .init(statusWord: pages.catalog.text("incident_status_\($0.status.rawValue)", language), message: $0.message, at: format.instant($0.at))
+                     })
+    }
+}

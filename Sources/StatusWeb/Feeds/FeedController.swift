@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StatusModel
+
+/// `/feed.atom` and `/products/{slug}/feed.atom`: incidents and maintenance windows as Atom.
+struct FeedController<Store: StatusStore>: Sendable {
+    let store: Store
+    let pages: Pages
+    let cached: CachedPages<Store>
+    /// The public address: feeds link to the pages with it.
+    let baseURL: String
+
+    func addRoutes(to routes: SiteRoutes) {
+        let open = routes.pages(.anyone)
+        open.get("/feed.atom") { request, _ in try await feedResponse(request, scope: .allProducts) }
+        open.get("/products/:slug/feed.atom") { request, context in
+            let slug = try context.parameters.require("slug")
+            guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+            return try await feedResponse(request, scope: .product(product))
+        }
+    }
+
+    /// Cached like the pages: rendered again only once the store's state version moves.
+    private func feedResponse(_ request: Request, scope: StatusFeed.Scope) async throws -> Response {
+        let language = pages.language(of: request)
+        let key = PageCache.Key(path: StatusFeed.path(for: scope), language: language)
+        let entry = try await cached.entry(key: key) { now in
+            async let products = store.products()
+            async let incidents = feedIncidents(scope: scope)
+            // A year back covers the latest entries of any feed; upcoming windows are announced too.
+            async let maintenances = store.maintenances(overlapping: DateInterval(start: now.addingTimeInterval(-365 * 86_400), end: .distantFuture))
+            let feed = StatusFeed(scope: scope, products: try await products, language: language,
+                                  catalog: pages.catalog, calendar: cached.calendar, baseURL: baseURL)
+            return feed.feed(incidents: try await incidents, maintenances: try await maintenances, now: now).xml()
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/atom+xml; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[.vary] = "Accept-Language, Cookie"
+        headers[.contentLanguage] = language.rawValue
+        return Pages.conditional(request, body: entry.body, etag: entry.etag, headers: headers)
+    }
+
+    /// Unresolved incidents, then enough of the latest closed ones to fill a feed even after those
+    /// on hidden products are left out.
+    private func feedIncidents(scope: StatusFeed.Scope) async throws -> [Incident] {
+        switch scope {
+        case .allProducts:
+            return try await store.unresolvedIncidents() + store.recentIncidents(limit: 2 * StatusFeed.entryLimit)
+        case .product(let product):
+            return try await store.unresolvedIncidents() + store.closedIncidents(productSlug: product.slug, limit: StatusFeed.entryLimit)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Portal
+import StatusModel
+
+/// The signed-in user's account page and "Changer de compte client".
+struct AccountController: Sendable {
+    let accounts: AccountService
+    let pages: Pages
+
+    func addRoutes(to routes: SiteRoutes) {
+        let users = routes.pages(.signedIn)
+        users.get("/account") { request, context in
+            let signedIn = try context.requireUser()
+            let tenants = signedIn.memberships
+            let label = { (tenant: Tenant) in "\(tenant.name) (\(tenant.code))" }
+            return try pages.portal(request, template: "account", titleKey: "account_title", csrf: signedIn.csrfToken,
+                                    values: ["email": signedIn.user.email, "name": signedIn.user.displayName,
+                                             "tenant": signedIn.tenant.map(label) ?? ""],
+                                    extra: ["admin": signedIn.role == .admin ? "yes" : "", "operator": signedIn.user.staffRole == .operator_ ? "yes" : ""],
+                                    items: tenants.count > 1 ? tenants.map { ["id": String($0.tenant.id), "name": label($0.tenant)] } : [])
+        }
+        users.post("/account/tenant") { request, context in
+            let signedIn = try context.requireUser()
+            let form = try await Forms.read(PortalForm.self, from: request, context: context)
+            guard let tenantID = Int64(form.tenant.orEmpty) else { throw HTTPError(.notFound) }
+            do {
+                try await accounts.switchTenant(sessionID: signedIn.sessionID, userID: signedIn.user.id, tenantID: tenantID)
+            } catch is NotInTenant {
+                throw HTTPError(.notFound)
+            }
+            return Forms.redirect(to: "/account")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Portal
+import StatusModel
+
+/// The service catalog of the portal: a tenant's users see it and request access
+/// (`/services`), the tenant's administrators decide (`/admin/services`). Tenant objects are
+/// read through the session's tenant.
+struct ServiceRequestsController: Sendable {
+    let services: ServiceCatalog
+    let pages: Pages
+    let calendar: DayCalendar
+
+    func addRoutes(to routes: SiteRoutes) {
+        let users = routes.pages(.signedIn)
+        let admins = routes.pages(.tenantAdmin)
+        users.get("/services") { request, context in
+            let caller = try context.requireTenant()
+            return try await servicesPage(request, caller: caller)
+        }
+        users.post("/services/:id/request") { request, context in
+            let caller = try context.requireTenant()
+            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+            let language = pages.language(of: request)
+            do {
+                _ = try await ServiceAnswers.run { try await services.request(serviceID: id, by: caller.user, tenantID: caller.tenant.id) }
+                return try await servicesPage(request, caller: caller, notice: pages.catalog.text("services_requested", language))
+            } catch is DuplicateServiceRequest {
+                return try await servicesPage(request, caller: caller,
+                                              refused: pages.catalog.text("services_request_exists", language), status: .conflict)
+            }
+        }
+        admins.get("/admin/services") { request, context in
+            let admin = try context.requireTenant()
+            return try await adminServicesPage(request, admin: admin)
+        }
+        admins.post("/admin/services/:id/:action") { request, context in
+            let admin = try context.requireTenant()
+            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            guard let id = Int64(try context.parameters.require("id")),
+                  let decision = ServiceDecision(rawValue: try context.parameters.require("action")) else { throw HTTPError(.notFound) }
+            let language = pages.language(of: request)
+            let reason = fields.reason.orEmpty
+            do {
+                let decided = try await ServiceAnswers.run {
+                    try await services.decide(decision, subscriptionID: id, reason: reason, by: admin.user, tenantID: admin.tenant.id)
+                }
+                return try await adminServicesPage(request, admin: admin,
+                                                   notice: "\(pages.catalog.text("services_done_\(decision.rawValue)", language)) \(decided.service.name)")
+            } catch let errors as FormErrors {
+                return try await adminServicesPage(request, admin: admin, errors: errors, reasonFor: id, reason: reason,
+                                                   status: .unprocessableContent)
+            } catch is SubscriptionStateChanged {
+                return try await adminServicesPage(request, admin: admin,
+                                                   refused: pages.catalog.text("services_state_changed", language), status: .conflict)
+            }
+        }
+    }
+
+
+    private func servicesPage(_ request: Request, caller: TenantCaller, notice: String = "", refused: String = "",
+                              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = pages.language(of: request)
+        let entries = try await ServiceAnswers.run { try await services.catalog(for: caller.user, tenantID: caller.tenant.id) }
+        let rows = entries.map { entry -> [String: String] in
+            let state = entry.subscription?.state.rawValue ?? "none"
+            let reason = entry.subscription?.state == .refused ? (entry.subscription?.reason ?? "") : ""
+            var row: [String: String] = ["id": String(entry.service.id), "name": entry.service.name, "family": entry.service.family,
+                                         "description": entry.service.description, "state": state, "reason": reason]
+            row["stateText"] = pages.catalog.text("services_state_\(state)", language)
+            row["retired"] = entry.service.isActive ? "" : "yes"
+            row["canRequest"] = entry.canRequest ? "yes" : ""
+            return Pages.dropEmpty(row)
+        }
+        return try pages.portal(request, template: "services", titleKey: "services_title", csrf: caller.session.csrfToken,
+                              values: ["tenant": "\(caller.tenant.name) (\(caller.tenant.code))"],
+                              extra: Pages.dropEmpty(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
+                              items: rows, status: status)
+    }
+
+    private func adminServicesPage(_ request: Request, admin: TenantCaller, notice: String = "", refused: String = "",
+                                   errors: FormErrors = FormErrors(), reasonFor: Int64? = nil, reason: String = "",
+                                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = pages.language(of: request)
+        let requests = try await ServiceAnswers.run { try await services.requests(tenantID: admin.tenant.id, by: admin.user) }
+        let counts = try await services.counts(tenantID: admin.tenant.id)
+        let dates = DayFormatter(language: language, calendar: calendar)
+        let reasonError = errors["reason"].map { pages.catalog.text($0, language) } ?? ""
+        let rows = requests.map { item -> [String: String] in
+            let state = item.subscription.state
+            let typed = item.id == reasonFor
+            var row: [String: String] = ["id": String(item.id), "service": item.service.name, "family": item.service.family,
+                                         "requester": item.requester.displayName, "email": item.requester.email, "state": state.rawValue]
+            row["requestedAt"] = dates.instant(item.subscription.requestedAt)
+            row["stateText"] = pages.catalog.text("services_state_\(state.rawValue)", language)
+            row["reason"] = state == .refused ? item.subscription.reason : ""
+            row["pending"] = state == .pending ? "yes" : ""
+            row["accepted"] = state == .accepted ? "yes" : ""
+            row["suspended"] = state == .suspended ? "yes" : ""
+            row["reasonValue"] = typed ? reason : ""
+            row["reasonError"] = typed ? reasonError : ""
+            return Pages.dropEmpty(row)
+        }
+        return try pages.portal(request, template: "admin_services", titleKey: "admin_services_title", csrf: admin.session.csrfToken,
+                              values: ["tenant": "\(admin.tenant.name) (\(admin.tenant.code))", "services": String(counts.services),
+                                       "newRequests": String(counts.pendingRequests)],
+                              errors: errors, extra: Pages.dropEmpty(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
+                              items: rows, status: status)
+    }
+}
+
+/// Runs a catalog rule and turns its refusals into HTTP answers: not the caller's to do is
+/// 403; another tenant's request or an unknown service is 404, as if it did not exist.
+enum ServiceAnswers {
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch is NotAllowed {
+            throw HTTPError(.forbidden)
+        } catch is NotInTenant {
+            throw HTTPError(.notFound)
+        } catch is UnknownService {
+            throw HTTPError(.notFound)
+        }
+    }
+}

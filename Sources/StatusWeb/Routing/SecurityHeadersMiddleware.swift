@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+
+/// Headers every answer carries, error pages included: no framing (the console cannot be
+/// framed), no content sniffing, no referrer to other sites, and a policy that lets pages
+/// load only the site's own script, styles and images.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = StatusRequestContext
+
+    static let pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    /// SVG images (badges, charts) style themselves inline and run nothing.
+    static let imagePolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        let isImage = response.headers[.contentType]?.hasPrefix("image/") == true
+        // A route may ask for stricter (a page with a secret in its address sends no referrer).
+        for (name, value) in [(HTTPField.Name.contentSecurityPolicy, isImage ? Self.imagePolicy : Self.pagePolicy),
+                              (.xContentTypeOptions, "nosniff"), (.referrerPolicy, "same-origin"), (.xFrameOptions, "DENY")]
+        where response.headers[name] == nil {
+            response.headers[name] = value
+        }
+        return response
+    }
+}
+
+/// HEAD is answered as GET without the body (RFC 9110 §9.3.2): the router knows GET routes
+/// only, so without this a HEAD request to any page was a 404.
+struct HeadAsGetMiddleware: RouterMiddleware {
+    typealias Context = StatusRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .head else { return try await next(request, context) }
+        var head = request.head
+        head.method = .get
+        var response = try await next(Request(head: head, body: request.body), context)
+        response.body = .init()
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!  // not among swift-http-types' names
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+}
