@@ -5,9 +5,9 @@ import StatusModel
 /// controller gets only the dependencies it uses. `routeTable`, when given, is filled with
 /// every route and who may enter it (the route-table test reads it).
 public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, routeTable: RouteTable = RouteTable()) -> Router<StatusRequestContext> {
-    let router = Router(context: StatusRequestContext.self)
+    // HEAD answers as GET on every GET route (without this, HEAD to any page was a 404).
+    let router = Router(context: StatusRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: HeadAsGetMiddleware())
     router.add(middleware: ClientAddressMiddleware(trustedProxies: site.trustedProxies))
     router.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
     let pageGroup = router.group()

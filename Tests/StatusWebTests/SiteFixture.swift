@@ -87,6 +87,7 @@ struct PortalSiteFixture {
     let outbox: SQLiteOutboxStore
     let subscriptionStore: SQLiteSubscriptionStore
     let subscriptions: SubscriptionService
+    let serviceCatalog: ServiceCatalog
     let clock: TestClock
     let site: SiteDependencies<SQLiteStatusStore>
     let operatorLogin: Login, agent: Login, admin: Login, member: Login
@@ -108,11 +109,14 @@ struct PortalSiteFixture {
         outbox = SQLiteOutboxStore(database: database)
         subscriptionStore = SQLiteSubscriptionStore(database: database)
         subscriptions = SubscriptionService(store: subscriptionStore, baseURL: Self.baseURL)
+        let serviceCatalog = ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: accountStore, baseURL: Self.baseURL)
+        self.serviceCatalog = serviceCatalog
         let clock = TestClock(SiteFixture.now)
         self.clock = clock
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: Self.baseURL,
-                                    logger: Logger(label: "test"), accounts: accounts, outbox: outbox, subscriptions: subscriptions,
-                                    clock: { clock.now })
+                                          logger: Logger(label: "test"), pushChecks: ["tok-0123456789abcdef": "loop/heartbeat"],
+                                          metricsText: { "# metrics\n" }, accounts: accounts, outbox: outbox, subscriptions: subscriptions,
+                                          serviceCatalog: serviceCatalog, clock: { clock.now })
 
         let tenant = try await accountStore.createTenant(Tenant(code: "1000", name: "Client A"))
         func login(_ email: String) async throws -> Login {

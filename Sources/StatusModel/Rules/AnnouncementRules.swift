@@ -58,6 +58,8 @@ public enum AnnouncementRules {
 /// What a product made in the operators' console must be: the same shape as one of the config file.
 public enum ConsoleProductRules {
     public static let maxNameLength = 200
+    /// Rows are ordered by position: far from Int's limits, since positions are added to.
+    public static let positions = 1...1_000_000
 
     public static func check(slug: String, name: String, family: String) -> AnnouncementRules.Violation? {
         if !AnnouncementRules.isValidSlug(slug) { return AnnouncementRules.Violation("slug", .invalidSlug) }

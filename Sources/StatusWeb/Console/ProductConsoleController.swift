@@ -21,7 +21,10 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
         let router = routes.pages(.operator)
         router.get("/staff/products") { request, context in
             let staff = try context.requireUser()
-            return try await productsPage(request, csrf: staff.csrfToken)
+            // The add form proposes the place after the last product.
+            let last = try await store.products().map(\.position).max() ?? 0
+            let next = min(last, ConsoleProductRules.positions.upperBound - 1) + 1
+            return try await productsPage(request, csrf: staff.csrfToken, form: FormValues(pairs: [("position", String(next))]))
         }
         router.post("/staff/products") { request, context in
             let staff = try context.requireUser()
@@ -112,9 +115,8 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
         if name.isEmpty || name.count > 100 { errors["name"] = "error_name_required" }
         // The same bound as the API's: positions are added to, never near Int's limits (and
         // abs(Int.min) would stop the process), so the range is checked before anything else.
-        let typedPosition = (form["position"] ?? "").trimmingCharacters(in: .whitespaces)
-        let position = typedPosition.isEmpty ? 0 : Int(typedPosition) ?? Int.max
-        if !(-1_000_000...1_000_000).contains(position) { errors["position"] = "error_position_range" }
+        let position = Int((form["position"] ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
+        if !ConsoleProductRules.positions.contains(position) { errors["position"] = "error_position_range" }
         let visibility = Product.Visibility(rawValue: form["visibility"] ?? "") ?? .public
         let existing = try await store.product(slug: slug)
         guard errors.isEmpty else { return try await productsPage(request, csrf: csrf, form: form, errors: errors, status: .unprocessableContent) }

@@ -115,7 +115,7 @@ struct TenantAdminController: Sendable {
                            newKey: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pages.language(of: request)
         let members = try await accounts.members(tenantID: admin.tenantID)
-        let query = MemberQuery(request)
+        let query = try MemberQuery(request)
         let shown = query.apply(to: members)
         let serviceCounts = try await serviceCatalog?.counts(tenantID: admin.tenantID)
         let rows = shown.page.map { member in
@@ -149,18 +149,30 @@ struct TenantAdminController: Sendable {
 
 /// Search, filter and paging of the user list, from the query string.
 struct MemberQuery {
+    static let pageSizes = [10, 25, 50]
+    /// Far more pages than any tenant has users: a bound so `page * perPage` cannot overflow.
+    static let maxPage = 100_000
+
     let search: String
     /// "pending" (En attente d'activation), "nonadmin" (Non administrateurs) or "".
     let filter: String
     let perPage: Int
+    /// From 0.
     let page: Int
 
-    init(_ request: Request) {
+    /// A page number or size out of range is a 400 (never arithmetic on whatever was sent).
+    init(_ request: Request) throws {
         let query = request.uri.queryParameters
         search = (query.get("q") ?? "").trimmingCharacters(in: .whitespaces)
         filter = ["pending", "nonadmin"].contains(query.get("filter") ?? "") ? (query.get("filter") ?? "") : ""
-        perPage = [10, 25, 50].contains(Int(query.get("per") ?? "") ?? 0) ? (Int(query.get("per") ?? "") ?? 10) : 10
-        page = max(0, (Int(query.get("page") ?? "") ?? 1) - 1)
+        perPage = try Self.number(query.get("per"), fallback: 10) { Self.pageSizes.contains($0) }
+        page = try Self.number(query.get("page"), fallback: 1) { (1...Self.maxPage).contains($0) } - 1
+    }
+
+    private static func number(_ text: String?, fallback: Int, isValid: (Int) -> Bool) throws -> Int {
+        guard let text else { return fallback }
+        guard let value = Int(text), isValid(value) else { throw HTTPError(.badRequest, message: "A page number or size is out of range.") }
+        return value
     }
 
     func apply(to members: [(user: User, role: Membership.Role)]) -> (page: [(user: User, role: Membership.Role)], total: Int) {

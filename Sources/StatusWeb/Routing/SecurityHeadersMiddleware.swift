@@ -25,21 +25,6 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     }
 }
 
-/// HEAD is answered as GET without the body (RFC 9110 §9.3.2): the router knows GET routes
-/// only, so without this a HEAD request to any page was a 404.
-struct HeadAsGetMiddleware: RouterMiddleware {
-    typealias Context = StatusRequestContext
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .head else { return try await next(request, context) }
-        var head = request.head
-        head.method = .get
-        var response = try await next(Request(head: head, body: request.body), context)
-        response.body = .init()
-        return response
-    }
-}
-
 extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!  // not among swift-http-types' names
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!

@@ -61,7 +61,7 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
                 throw APIError(.conflict, "slug_taken", "A product already has this slug: change it with PATCH.", field: "slug")
             }
             let product = Product(slug: slug, name: name, family: body.family ?? "",
-                                  position: try body.wholePosition() ?? min((existing.map(\.position).max() ?? 0), 1_000_000 - 1) + 1,
+                                  position: try body.wholePosition() ?? min((existing.map(\.position).max() ?? 0), ConsoleProductRules.positions.upperBound - 1) + 1,
                                   visibility: try visibility(body.visibility) ?? .public, monitoredSince: clock(), hasChecks: false, origin: .console)
             try await store.saveConsoleProduct(product)
             return try await productAnswer(slug, status: .created, request: request)
@@ -128,8 +128,8 @@ struct ProductBody: Decodable {
 
     func wholePosition() throws -> Int? {
         guard let position else { return nil }
-        guard position == position.rounded(), abs(position) <= 1_000_000 else {
-            throw APIError(.badRequest, "invalid_type", "The field position must be a whole number.", field: "position")
+        guard position == position.rounded(), position >= 1, position <= Double(ConsoleProductRules.positions.upperBound) else {
+            throw APIError(.badRequest, "invalid_type", "The field position must be a whole number from 1 to 1,000,000.", field: "position")
         }
         return Int(position)
     }
