@@ -77,7 +77,7 @@ extension StatusSite {
             let fields = try await FormSupport.fields(request, context: context)
             try checkSessionCSRF(current.session, fields)
             do {
-                try await accounts.changeExpiredPassword(user: current.user, sessionID: current.id, password: fields["password"] ?? "",
+                try await accounts.changeExpiredPassword(user: current.user, sessionID: current.id, currentPassword: fields["current"] ?? "", password: fields["password"] ?? "",
                                                           confirmation: fields["confirmation"] ?? "")
                 return FormSupport.redirect(to: "/account")
             } catch let errors as FormErrors {
