@@ -49,7 +49,7 @@ struct TenantCommand: AsyncParsableCommand {
         @Option(help: "The customer's address.") var address = ""
         @Option(help: "Email of its first administrator.") var admin: String
         @Option(help: "fr or en.") var language = "fr"
-        @Option(help: "Who invites, as the administrator's mail names them (by default, the site's operators).")
+        @Option(help: "Who invites, as the administrator's mail names them (by default \"statusd\").")
         var invitedBy: String?
 
         func run() async throws {
@@ -57,14 +57,17 @@ struct TenantCommand: AsyncParsableCommand {
             let config = try ConfigLoading.loadOrRefuse(options, logger: Logger(label: "statusd"))
             let accounts = StatusdApp.accounts(config: config, database: try StatusdApp.openDatabase(config: config))
             let email = User.normalize(admin)
-            let inviter = Inviter(name: invitedBy ?? (language == "en" ? "The statusd operators" : "Les opérateurs de statusd"))
+            // The mail is in the administrator's language, which may not be --language: the
+            // default names the site, which reads the same in both.
+            let inviter = Inviter(name: invitedBy ?? "statusd")
             let tenant: Tenant
             let outcome: AccountService.FirstAdministrator
             do {
                 (tenant, outcome) = try await accounts.createTenant(Tenant(code: code, name: name, address: address), firstAdmin: admin,
                                                                     language: language, invitedBy: inviter)
             } catch let errors as FormErrors {
-                throw ValidationError(Self.describe(errors, code: code, email: email))
+                FileHandle.standardError.write(Data("statusd: \(Self.describe(errors, code: code, email: email))\n".utf8))
+                throw ExitCode(1)
             }
             // The link, when there is one, stays the last line: scripts read it there.
             switch outcome {
