@@ -61,6 +61,8 @@ public protocol OutboxStore: Sendable {
     /// none. A message claimed by one sender is not due for any other until the lease ends.
     func claimDue(now: Date, limit: Int, leaseUntil: Date, messageIDDomain: String) async throws -> [OutboxMessage]
 
+    /// Marks the message sent and erases a mail's content (subject, text, HTML, headers: the
+    /// links it carried); what stays is who it went to, when, and how many attempts it took.
     func markSent(id: Int64, at: Date) async throws
 
     /// Marks every message of `ids` sent, in one write: a pass of a bulk delivery costs one

@@ -49,15 +49,45 @@ struct TenantCommand: AsyncParsableCommand {
         @Option(help: "The customer's address.") var address = ""
         @Option(help: "Email of its first administrator.") var admin: String
         @Option(help: "fr or en.") var language = "fr"
+        @Option(help: "Who invites, as the administrator's mail names them (by default \"statusd\").")
+        var invitedBy: String?
 
         func run() async throws {
             guard EmailAddress.isValid(admin) else { throw ValidationError("\"\(admin)\" is not a valid email address") }
             let config = try ConfigLoading.loadOrRefuse(options, logger: Logger(label: "statusd"))
             let accounts = StatusdApp.accounts(config: config, database: try StatusdApp.openDatabase(config: config))
-            let (tenant, link) = try await accounts.createTenant(Tenant(code: code, name: name, address: address), firstAdmin: admin, language: language)
-            print("Customer account \(tenant.code) \(tenant.name) created.")
-            if let link { print("Activation link for its administrator \(User.normalize(admin)) (valid 90 days):\n\(link)") }
-            else { print("\(admin) already has an account: add it from the portal.") }
+            let email = User.normalize(admin)
+            // The mail is in the administrator's language, which may not be --language: the
+            // default names the site, which reads the same in both.
+            let inviter = Inviter(name: invitedBy ?? "statusd")
+            let tenant: Tenant
+            let outcome: AccountService.FirstAdministrator
+            do {
+                (tenant, outcome) = try await accounts.createTenant(Tenant(code: code, name: name, address: address), firstAdmin: admin,
+                                                                    language: language, invitedBy: inviter)
+            } catch let errors as FormErrors {
+                FileHandle.standardError.write(Data("statusd: \(Self.describe(errors, code: code, email: email))\n".utf8))
+                throw ExitCode(1)
+            }
+            // The link, when there is one, stays the last line: scripts read it there.
+            switch outcome {
+            case .invited(let link):
+                print("Customer account \(tenant.code) \(tenant.name) created; its administrator \(email) was invited by mail. Activation link (valid 90 days):\n\(link)")
+            case .existingAccountMadeAdmin:
+                print("Customer account \(tenant.code) \(tenant.name) created; \(email) already had an account, is now its administrator, and was told by mail.")
+            case .pendingAccountInvitedAgain(let link):
+                print("Customer account \(tenant.code) \(tenant.name) created; \(email) had an account not activated yet, is now its administrator, and was mailed a new activation link (valid until 90 days after the account was created):\n\(link)")
+            }
+        }
+
+        static func describe(_ errors: FormErrors, code: String, email: String) -> String {
+            switch (errors["code"], errors["name"], errors["admin"]) {
+            case ("tenant_code_taken", _, _): "a customer account with the code \(code) already exists"
+            case (_, _, "tenant_admin_unusable"): "\(email) has an account that is disabled or was not activated within 90 days: choose another administrator"
+            case (.some, _, _): "--code must not be empty"
+            case (_, .some, _): "--name must not be empty"
+            default: "\"\(email)\" is not a valid email address"
+            }
         }
     }
 }

@@ -87,7 +87,8 @@ enum StatusdApp {
                                         accounts: accounts(config: config, database: database),
                                         outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
                                         serviceCatalog: serviceCatalog(config: config, database: database),
-                                        announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config))
+                                        announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
+                                        trustedProxies: config.trustedProxies)
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)

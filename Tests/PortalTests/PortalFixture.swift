@@ -19,13 +19,14 @@ struct PortalFixture {
     let accounts: AccountService
     let clock = TestClock()
     static let baseURL = "https://portal.example.com"
+    static let inviter = Inviter(name: "Ada Lovelace", email: "ada@vendor.fr")
 
     init() throws {
         database = try SQLiteDatabase.inMemory(migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
         store = SQLiteAccountStore(database: database)
         let clock = self.clock
         // bcrypt cost 4 keeps the tests fast; production uses 12 (checked in SecurityTests).
-        accounts = AccountService(store: store, baseURL: Self.baseURL, bcryptCost: 4, clock: { clock.now })
+        accounts = AccountService(store: store, baseURL: Self.baseURL, passwords: PasswordHasher(cost: 4), clock: { clock.now })
     }
 
     func tenant(_ code: String = "90266482") async throws -> Tenant {
@@ -41,6 +42,18 @@ struct PortalFixture {
         }
     }
 
+    /// The mails sent to `email`, oldest first.
+    func mails(to email: String) async throws -> [Mail] {
+        try await outbox().filter { $0.to == email }
+    }
+
+    /// Makes an account disabled, as staff would.
+    func disable(_ email: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE user SET state = 'disabled' WHERE email = ?", arguments: [email])
+        }
+    }
+
     /// The token in the last mail sent to `email`, read from its link.
     func token(sentTo email: String, path: String) async throws -> String? {
         guard let mail = try await outbox().last(where: { $0.to == email }),
@@ -49,8 +62,9 @@ struct PortalFixture {
     }
 
     /// An active user with a password, through invitation and activation.
-    func activeUser(_ email: String, tenant: Tenant, password: String = "Secret#2026") async throws -> User {
-        _ = try await accounts.invite(email, tenantID: tenant.id, language: "fr")
+    func activeUser(_ email: String, tenant: Tenant, password: String = "Secret#2026", role: Membership.Role = .member,
+                    language: String = "fr") async throws -> User {
+        _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: language, invitedBy: Self.inviter)
         let token = try await token(sentTo: email, path: "activate") ?? ""
         return try await accounts.activate(token: token, form: .init(firstName: "Ada", lastName: "Lovelace", phone: "0102030405",
                                                                     password: password, confirmation: password))

@@ -25,7 +25,7 @@ import Testing
             self.tenant = tenant
             self.other = other
             func user(_ email: String, _ tenant: Tenant, _ role: Membership.Role, _ language: String = "fr") async throws -> User {
-                _ = try await fixture.accounts.invite(email, tenantID: tenant.id, role: role, language: language)
+                _ = try await fixture.accounts.invite(email, tenantID: tenant.id, role: role, language: language, invitedBy: PortalFixture.inviter)
                 return try #require(try await fixture.store.user(email: email))
             }
             admin = try await user("admin@client.fr", tenant, .admin)

@@ -128,7 +128,7 @@ struct PortalSiteFixture {
             return (found.user, id, found.session.csrfToken)
         }
         func customer(_ email: String, _ role: Membership.Role) async throws -> Login {
-            _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: "fr")
+            _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: "fr", invitedBy: Inviter(name: "Test", email: "test@vendor.fr"))
             let user = try #require(try await accountStore.user(email: email))
             let token = Secrets.token()
             try await accountStore.issueToken(userID: user.id, purpose: .activation, tokenHash: Secrets.hash(token), expiresAt: Date().addingTimeInterval(3600),

@@ -35,7 +35,7 @@ import Testing
             self.tenantA = tenantA
             self.tenantB = tenantB
             func activeUser(_ email: String, _ tenant: Tenant, _ role: Membership.Role) async throws -> User {
-                _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: "fr")
+                _ = try await accounts.invite(email, tenantID: tenant.id, role: role, language: "fr", invitedBy: Inviter(name: "Test", email: "test@vendor.fr"))
                 let user = try #require(try await store.user(email: email))
                 let token = Secrets.token()
                 try await store.issueToken(userID: user.id, purpose: .activation, tokenHash: Secrets.hash(token), expiresAt: Date().addingTimeInterval(3600),

@@ -46,10 +46,23 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    /// What a sent mail keeps of its payload: its recipient and language. Subject, text, HTML
+    /// and headers go (activation and reset links, unsubscribe links, personal text); the row's
+    /// metadata (recipient, dates, state, attempts, Message-ID) stays until `pruneSent`. The
+    /// database runs with `secure_delete`, so the erased text does not linger in free space.
+    /// Webhooks keep theirs (a status event, no secret link).
+    static let erasedOnceSent: SQL = """
+        payload = CASE WHEN kind = 'email'
+            THEN json_set(payload, '$.subject', '', '$.text', '', '$.html', NULL, '$.headers', json('{}'))
+            ELSE payload END
+        """
+
     public func markSent(id: Int64, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE outboxMessage SET state = 'sent', sentAt = ?, lastError = NULL WHERE id = ? AND state = 'pending'",
-                           arguments: [date.timeIntervalSince1970, id])
+            try db.execute(literal: """
+                UPDATE outboxMessage SET state = 'sent', sentAt = \(date.timeIntervalSince1970), lastError = NULL, \(Self.erasedOnceSent)
+                WHERE id = \(id) AND state = 'pending'
+                """)
         }
     }
 
@@ -57,7 +70,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         guard !ids.isEmpty else { return }
         try await writer.write { db in
             try db.execute(literal: """
-                UPDATE outboxMessage SET state = 'sent', sentAt = \(date.timeIntervalSince1970), lastError = NULL
+                UPDATE outboxMessage SET state = 'sent', sentAt = \(date.timeIntervalSince1970), lastError = NULL, \(Self.erasedOnceSent)
                 WHERE state = 'pending' AND id IN \(ids)
                 """)
         }

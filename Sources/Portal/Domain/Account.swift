@@ -141,3 +141,26 @@ public struct UserGroup: Sendable, Hashable, Identifiable {
         self.memberIDs = memberIDs
     }
 }
+
+/// Who invites someone into a tenant, as invitation mails name them: a user of the portal (a
+/// tenant's administrator, an operator), or a description ("l'équipe support", from the
+/// command line).
+public struct Inviter: Sendable, Hashable {
+    public var name: String
+    public var email: String?
+
+    public init(name: String, email: String? = nil) {
+        self.name = name
+        self.email = email
+    }
+
+    public init(_ user: User) {
+        self.init(name: user.displayName, email: user.email)
+    }
+
+    /// "Ada Lovelace (ada@vendor.fr)", or the name alone when there is no address or it is the name.
+    var label: String {
+        guard let email, !email.isEmpty, email != name else { return name }
+        return name.isEmpty ? email : "\(name) (\(email))"
+    }
+}

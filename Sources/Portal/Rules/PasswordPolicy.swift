@@ -37,9 +37,44 @@ public enum AccountLifetimes {
     public static let session: TimeInterval = 12 * 3600
 }
 
-/// Login throttling: after `maxFailures` failures within `window`, for an account or for a
-/// client address, further attempts are refused until the window passes.
+/// Login throttling, over a window of 15 minutes, on three counters that every failed attempt
+/// adds to:
+/// - the account from one client address: `maxFailures` (5), the ordinary lock against someone
+///   guessing one account's password;
+/// - the account from every address: `maxFailuresPerAccount` (50), against guessing spread over
+///   many addresses (a botnet); the account's owner is locked out too while it lasts;
+/// - the client address over every account: `maxFailuresPerAddress` (200), against one address
+///   spraying a common password over many accounts. It is high because many people may share
+///   one address (an office behind NAT).
+///
+/// So wrong passwords from one address lock only that account from that address, until they
+/// pass 50 (that account everywhere) or 200 (every account from that address): a burst of up to
+/// 199 never keeps another account's correct password out. A success clears the pair's counter.
+/// A throttled attempt is answered at once, without bcrypt: it says nothing about the account
+/// (a throttled answer depends only on failures, which unknown accounts collect the same way).
 public enum LoginThrottle {
+    /// The account from one client address.
     public static let maxFailures = 5
+    /// The account from every address.
+    public static let maxFailuresPerAccount = 50
+    /// The client address over every account.
+    public static let maxFailuresPerAddress = 200
     public static let window: TimeInterval = 15 * 60
+
+    /// The counters of an attempt, each with its limit. `email` is normalized.
+    static func counters(email: String, clientAddress: String) -> [(key: String, limit: Int)] {
+        [(pairKey(email: email, clientAddress: clientAddress), maxFailures),
+         ("account:\(email)", maxFailuresPerAccount),
+         ("address:\(clientAddress)", maxFailuresPerAddress)]
+    }
+
+    static func pairKey(email: String, clientAddress: String) -> String {
+        "pair:\(email)|\(clientAddress)"
+    }
+}
+
+/// "Mot de passe oublié" sends at most one mail per address per `interval`; the page answers
+/// the same every time.
+public enum ResetRequests {
+    public static let interval: TimeInterval = 10 * 60
 }

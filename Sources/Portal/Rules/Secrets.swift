@@ -17,11 +17,13 @@ public enum Secrets {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// bcrypt; `cost` 12 or more outside tests.
+    /// bcrypt; `cost` 12 or more outside tests. It blocks its thread for as long as bcrypt
+    /// takes: the account rules go through `PasswordHasher`, which runs it on a thread pool.
     public static func hashPassword(_ password: String, cost: UInt8) -> String {
         Bcrypt.hash(password, cost: cost)
     }
 
+    /// Blocks like `hashPassword`; prefer `PasswordHasher.verify`.
     public static func verifyPassword(_ password: String, hash: String) -> Bool {
         Bcrypt.verify(password, hash: hash)
     }

@@ -91,5 +91,10 @@ public struct PortalMigrations: SQLiteMigrations {
             }
         }
         migrator.registerMigration("portal.v5.services") { db in try ServiceMigrations.createTables(db) }
+        // When each token was issued: "mot de passe oublié" sends one mail per address per ten
+        // minutes. Tokens issued before have none, and count as old.
+        migrator.registerMigration("portal.v6.tokenIssuedAt") { db in
+            try db.alter(table: "accountToken") { t in t.add(column: "issuedAt", .double) }
+        }
     }
 }

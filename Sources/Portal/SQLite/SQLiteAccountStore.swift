@@ -110,21 +110,54 @@ public struct SQLiteAccountStore: AccountStore {
                 try db.execute(sql: "INSERT INTO membership (userID, tenantID, role) VALUES (?, ?, ?)",
                                arguments: [created.id, tenantID, role.rawValue])
             }
-            try db.execute(sql: "INSERT INTO accountToken (hash, purpose, userID, expiresAt) VALUES (?, ?, ?, ?)",
-                           arguments: [tokenHash, TokenPurpose.activation.rawValue, created.id, tokenExpiresAt.timeIntervalSince1970])
+            try Self.insertToken(db, userID: created.id, purpose: .activation, hash: tokenHash, expiresAt: tokenExpiresAt, now: now)
             try Outbox.enqueue(mail, in: db, now: now)
             return created
         }
     }
 
+    public func addMember(userID: Int64, tenantID: Int64, role: Membership.Role, activation: NewToken?, mail: Mail, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO membership (userID, tenantID, role) VALUES (?, ?, ?)",
+                           arguments: [userID, tenantID, role.rawValue])
+            guard db.changesCount == 1 else { return false }
+            if let activation {
+                try Self.replaceOpenTokens(db, userID: userID, purpose: .activation, hash: activation.hash, expiresAt: activation.expiresAt, now: now)
+            }
+            try Outbox.enqueue(mail, in: db, now: now)
+            return true
+        }
+    }
+
     public func issueToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date, mail: Mail, now: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM accountToken WHERE userID = ? AND purpose = ? AND usedAt IS NULL",
-                           arguments: [userID, purpose.rawValue])
-            try db.execute(sql: "INSERT INTO accountToken (hash, purpose, userID, expiresAt) VALUES (?, ?, ?, ?)",
-                           arguments: [tokenHash, purpose.rawValue, userID, expiresAt.timeIntervalSince1970])
+            try Self.replaceOpenTokens(db, userID: userID, purpose: purpose, hash: tokenHash, expiresAt: expiresAt, now: now)
             try Outbox.enqueue(mail, in: db, now: now)
         }
+    }
+
+    public func issueToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date, mail: Mail, now: Date,
+                           unlessIssuedSince since: Date) async throws -> Bool {
+        try await writer.write { db in
+            let recent = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM accountToken WHERE userID = ? AND purpose = ? AND issuedAt >= ?)
+                """, arguments: [userID, purpose.rawValue, since.timeIntervalSince1970]) ?? false
+            guard !recent else { return false }
+            try Self.replaceOpenTokens(db, userID: userID, purpose: purpose, hash: tokenHash, expiresAt: expiresAt, now: now)
+            try Outbox.enqueue(mail, in: db, now: now)
+            return true
+        }
+    }
+
+    private static func replaceOpenTokens(_ db: Database, userID: Int64, purpose: TokenPurpose, hash: String, expiresAt: Date, now: Date) throws {
+        try db.execute(sql: "DELETE FROM accountToken WHERE userID = ? AND purpose = ? AND usedAt IS NULL",
+                       arguments: [userID, purpose.rawValue])
+        try insertToken(db, userID: userID, purpose: purpose, hash: hash, expiresAt: expiresAt, now: now)
+    }
+
+    private static func insertToken(_ db: Database, userID: Int64, purpose: TokenPurpose, hash: String, expiresAt: Date, now: Date) throws {
+        try db.execute(sql: "INSERT INTO accountToken (hash, purpose, userID, expiresAt, issuedAt) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [hash, purpose.rawValue, userID, expiresAt.timeIntervalSince1970, now.timeIntervalSince1970])
     }
 
     public func tokenUser(tokenHash: String, purpose: TokenPurpose, now: Date) async throws -> User? {
@@ -257,6 +290,10 @@ public struct SQLiteAccountStore: AccountStore {
             // Old failures say nothing any more.
             try db.execute(sql: "DELETE FROM loginFailure WHERE at < ?", arguments: [at.timeIntervalSince1970 - 86_400])
         }
+    }
+
+    public func clearLoginFailures(key: String) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM loginFailure WHERE key = ?", arguments: [key]) }
     }
 
     public func loginFailures(key: String, since: Date) async throws -> Int {

@@ -6,16 +6,27 @@ import Notify
 public struct AccountService: Sendable {
     let store: any AccountStore
     let mails: AccountMails
-    let bcryptCost: UInt8
+    /// bcrypt, off the caller's executor; tests read its counters.
+    public let passwords: PasswordHasher
     let clock: @Sendable () -> Date
 
-    /// - Parameter bcryptCost: 12 or more in production; tests may go lower to stay fast.
+    /// - Parameters:
+    ///   - bcryptCost: 12 or more in production; tests may go lower to stay fast. Ignored when
+    ///     `passwords` is given.
+    ///   - passwords: the hasher to use (tests pass one to read its counters); by default one
+    ///     of `bcryptCost`.
     public init(store: any AccountStore, baseURL: String, siteName: String = "statusd", bcryptCost: UInt8 = 12,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                passwords: PasswordHasher? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.mails = AccountMails(baseURL: baseURL, siteName: siteName)
-        self.bcryptCost = bcryptCost
+        self.passwords = passwords ?? PasswordHasher(cost: bcryptCost)
         self.clock = clock
+    }
+
+    /// Names a user of the portal in invitation mails (an operator creating a tenant).
+    public func inviter(userID: Int64) async throws -> Inviter {
+        guard let user = try await store.user(id: userID) else { throw NotInTenant() }
+        return Inviter(user)
     }
 
     // MARK: Tenants
@@ -36,17 +47,55 @@ public struct AccountService: Sendable {
         try await store.tenants()
     }
 
-    /// A tenant and its first administrator, invited by mail (staff administration).
-    public func createTenant(_ tenant: Tenant, firstAdmin email: String, language: String) async throws -> (Tenant, String?) {
+    /// What became of a new tenant's first administrator.
+    public enum FirstAdministrator: Sendable, Hashable {
+        /// The address had no account: a new one was made and mailed its activation link (this one).
+        case invited(activationLink: String)
+        /// The address had an active account: it is the tenant's administrator now, and was
+        /// mailed that it was given access (it reaches the tenant with "Changer de compte client").
+        case existingAccountMadeAdmin
+        /// The address had an account not activated yet: it is the tenant's administrator now,
+        /// and was mailed a new activation link (this one; it still ends 90 days after the
+        /// account's creation).
+        case pendingAccountInvitedAgain(activationLink: String)
+    }
+
+    /// A tenant and its first administrator, by mail (staff administration, the command line).
+    /// When the address already has an account, that account becomes the administrator. An
+    /// address whose account is disabled, or pending past its 90 days, is refused
+    /// (`FormErrors` on "admin", "tenant_admin_unusable") before the tenant is made.
+    public func createTenant(_ tenant: Tenant, firstAdmin email: String, language: String,
+                             invitedBy inviter: Inviter) async throws -> (Tenant, FirstAdministrator) {
         var errors = FormErrors()
+        let email = User.normalize(email)
         if tenant.code.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("code", "error_required") }
         if tenant.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("name", "error_required") }
         if !EmailAddress.isValid(email) { errors.add("admin", "error_email_invalid") }
         if errors.isEmpty, try await store.tenant(code: tenant.code) != nil { errors.add("code", "tenant_code_taken") }
+        if errors.isEmpty, let existing = try await store.user(email: email), !canJoin(existing) { errors.add("admin", "tenant_admin_unusable") }
         guard errors.isEmpty else { throw errors }
         let created = try await store.createTenant(tenant)
-        let link = try await createAccount(email: User.normalize(email), tenantID: created.id, role: .admin, staffRole: nil, language: language)
-        return (created, link)
+        switch try await enroll(email, into: created, role: .admin, language: language, inviter: inviter) {
+        case .created(let link): return (created, .invited(activationLink: link))
+        case .addedExisting: return (created, .existingAccountMadeAdmin)
+        case .invitedAgain(let link): return (created, .pendingAccountInvitedAgain(activationLink: link))
+        case .alreadyMember, .unusable:
+            // Only when the account changed between the check and now: the tenant has no
+            // administrator yet, which the operator sees.
+            throw FormErrors("admin", "tenant_admin_unusable")
+        }
+    }
+
+    /// The former `createTenant`: the activation link when one was mailed, nil when an active
+    /// account was made the administrator.
+    @available(*, deprecated, message: "name who invites and read the outcome: createTenant(_:firstAdmin:language:invitedBy:)")
+    public func createTenant(_ tenant: Tenant, firstAdmin email: String, language: String) async throws -> (Tenant, String?) {
+        let (created, outcome) = try await createTenant(tenant, firstAdmin: email, language: language,
+                                                        invitedBy: Inviter(name: mails.siteName))
+        switch outcome {
+        case .invited(let link), .pendingAccountInvitedAgain(let link): return (created, link)
+        case .existingAccountMadeAdmin: return (created, nil)
+        }
     }
 
     /// The member `userID` of `tenantID`, or `NotInTenant`: every action on a user goes through this.
@@ -86,8 +135,16 @@ public struct AccountService: Sendable {
 
     /// What became of each address of an invitation.
     public struct InvitationReport: Sendable, Hashable {
+        /// Every address that is now a member and was mailed: new accounts, and the two lists below.
         public var invited: [String] = []
-        /// Address and the message key saying why it was refused.
+        /// Of `invited`: active accounts (of another tenant, or removed from this one) given
+        /// access, mailed that they were.
+        public var addedExisting: [String] = []
+        /// Of `invited`: accounts not activated yet, mailed their activation link again.
+        public var invitedAgain: [String] = []
+        /// Address and the message key saying why it was refused: "invite_refused_invalid",
+        /// "invite_refused_member" (already a member of this tenant), "invite_refused_unusable"
+        /// (a disabled account, or one not activated within its 90 days).
         public var refused: [Refusal] = []
 
         public struct Refusal: Sendable, Hashable {
@@ -102,12 +159,18 @@ public struct AccountService: Sendable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// Invites up to 100 addresses into a tenant: each valid new address gets an account and its
-    /// activation mail; invalid or already used addresses are reported while the others go through.
-    public func invite(_ text: String, tenantID: Int64, role: Membership.Role = .member, language: String) async throws -> InvitationReport {
+    /// Invites up to 100 addresses into a tenant, as `role`; every mail names the tenant, the
+    /// role and `inviter`. A new address gets an account and its activation mail; an active
+    /// account that is not a member of this tenant (of another one, or removed from this one)
+    /// becomes a member and is mailed so; a pending account becomes a member and gets its
+    /// activation mail again. Refused, while the others go through: invalid addresses, members
+    /// of this tenant already, disabled accounts and pending ones past their 90 days.
+    public func invite(_ text: String, tenantID: Int64, role: Membership.Role = .member, language: String,
+                       invitedBy inviter: Inviter) async throws -> InvitationReport {
         let addresses = Self.addresses(in: text)
         guard !addresses.isEmpty else { throw FormErrors("emails", "invite_error_empty") }
         guard addresses.count <= Self.maxInvitations else { throw FormErrors("emails", "invite_error_too_many") }
+        guard let tenant = try await store.tenant(id: tenantID) else { throw NotInTenant() }
         var report = InvitationReport()
         var seen: Set<String> = []
         for address in addresses {
@@ -117,14 +180,90 @@ public struct AccountService: Sendable {
                 continue
             }
             guard seen.insert(email).inserted else { continue }
-            if try await createAccount(email: email, tenantID: tenantID, role: role, staffRole: nil, language: language) != nil {
+            switch try await enroll(email, into: tenant, role: role, language: language, inviter: inviter) {
+            case .created:
                 report.invited.append(email)
-            } else {
-                report.refused.append(.init(email: email, reason: "invite_refused_taken"))
+            case .addedExisting:
+                report.invited.append(email)
+                report.addedExisting.append(email)
+            case .invitedAgain:
+                report.invited.append(email)
+                report.invitedAgain.append(email)
+            case .alreadyMember:
+                report.refused.append(.init(email: email, reason: "invite_refused_member"))
+            case .unusable:
+                report.refused.append(.init(email: email, reason: "invite_refused_unusable"))
             }
         }
         return report
     }
+
+    /// The former `invite`, naming the site as who invites.
+    @available(*, deprecated, message: "name who invites: invite(_:tenantID:role:language:invitedBy:)")
+    public func invite(_ text: String, tenantID: Int64, role: Membership.Role = .member, language: String) async throws -> InvitationReport {
+        try await invite(text, tenantID: tenantID, role: role, language: language, invitedBy: Inviter(name: mails.siteName))
+    }
+
+    /// What one address of an invitation became.
+    private enum Enrollment {
+        case created(link: String)
+        case addedExisting
+        case invitedAgain(link: String)
+        case alreadyMember
+        case unusable
+    }
+
+    /// True when an existing account may be given a new membership: active, or pending within
+    /// its 90 days (a new activation link is still allowed).
+    private func canJoin(_ user: User) -> Bool {
+        switch user.state {
+        case .active: true
+        case .pending: user.createdAt.addingTimeInterval(AccountLifetimes.activation) > clock()
+        case .disabled: false
+        }
+    }
+
+    /// Makes `email` a member of `tenant` as `role`, with the mail that says so, in one
+    /// transaction each time.
+    private func enroll(_ email: String, into tenant: Tenant, role: Membership.Role, language: String,
+                        inviter: Inviter) async throws -> Enrollment {
+        let invitation = AccountMails.Invitation(tenant: tenant, inviter: inviter, role: role)
+        // Twice at most: when another invitation creates the same address between the look-up
+        // and the insert, the second turn finds its account.
+        for _ in 0..<2 {
+            let now = clock()
+            if let user = try await store.user(email: email) {
+                if try await store.memberships(userID: user.id).contains(where: { $0.tenant.id == tenant.id }) { return .alreadyMember }
+                guard canJoin(user) else { return .unusable }
+                switch user.state {
+                case .active:
+                    let added = try await store.addMember(userID: user.id, tenantID: tenant.id, role: role, activation: nil,
+                                                          mail: mails.accessGranted(to: user, invitation: invitation), now: now)
+                    return added ? .addedExisting : .alreadyMember
+                case .pending:
+                    let token = Secrets.token()
+                    let expiresAt = user.createdAt.addingTimeInterval(AccountLifetimes.activation)
+                    let added = try await store.addMember(
+                        userID: user.id, tenantID: tenant.id, role: role, activation: NewToken(hash: Secrets.hash(token), expiresAt: expiresAt),
+                        mail: mails.activation(to: user, token: token, expiresAt: expiresAt, invitation: invitation), now: now)
+                    return added ? .invitedAgain(link: activationLink(token)) : .alreadyMember
+                case .disabled:
+                    return .unusable
+                }
+            }
+            let user = User(email: email, language: language == "en" ? "en" : "fr", createdAt: now)
+            let token = Secrets.token()
+            let expiresAt = now.addingTimeInterval(AccountLifetimes.activation)
+            let mail = mails.activation(to: user, token: token, expiresAt: expiresAt, invitation: invitation)
+            if try await store.createInvitedUser(user, tenantID: tenant.id, role: role, tokenHash: Secrets.hash(token),
+                                                 tokenExpiresAt: expiresAt, mail: mail, now: now) != nil {
+                return .created(link: activationLink(token))
+            }
+        }
+        return .unusable
+    }
+
+    private func activationLink(_ token: String) -> String { "\(mails.baseURL)/activate/\(token)" }
 
     /// A staff account (operator or agent), from the command line; returns the activation link,
     /// or nil when the address already has an account.
@@ -134,7 +273,7 @@ public struct AccountService: Sendable {
         return try await createAccount(email: email, tenantID: nil, role: .member, staffRole: role, language: language)
     }
 
-    /// Creates the account, its token and its mail in one transaction; returns the link.
+    /// Creates a staff account, its token and its mail in one transaction; returns the link.
     private func createAccount(email: String, tenantID: Int64?, role: Membership.Role, staffRole: User.StaffRole?,
                                language: String) async throws -> String? {
         let now = clock()
@@ -144,7 +283,7 @@ public struct AccountService: Sendable {
         let mail = mails.activation(to: user, token: token, expiresAt: expiresAt)
         let created = try await store.createInvitedUser(user, tenantID: tenantID, role: role, tokenHash: Secrets.hash(token),
                                                         tokenExpiresAt: expiresAt, mail: mail, now: now)
-        return created == nil ? nil : "\(mails.baseURL)/activate/\(token)"
+        return created == nil ? nil : activationLink(token)
     }
 
     /// Sends a new activation link to a pending account; the link still ends 90 days after the
@@ -196,15 +335,16 @@ public struct AccountService: Sendable {
         user.lastName = form.lastName.trimmingCharacters(in: .whitespaces)
         user.phone = form.phone.trimmingCharacters(in: .whitespaces)
         user.state = .active
-        let hash = Secrets.hashPassword(form.password, cost: bcryptCost)
+        let hash = try await passwords.hash(form.password)
         guard try await store.consumeToken(tokenHash: Secrets.hash(token), purpose: .activation, now: clock(), update: user, passwordHash: hash) else {
             throw FormErrors("token", "activation_link_invalid")
         }
         return user
     }
 
+    /// Every rule of the policy the password misses, on "password"; a confirmation that differs, on "confirmation".
     private func checkPassword(_ password: String, confirmation: String, into errors: inout FormErrors) {
-        if let broken = PasswordPolicy.violations(of: password).first { errors.add("password", broken.rawValue) }
+        for broken in PasswordPolicy.violations(of: password) { errors.add("password", broken.rawValue) }
         if password != confirmation { errors.add("confirmation", "error_password_mismatch") }
     }
 
@@ -217,23 +357,27 @@ public struct AccountService: Sendable {
         case throttled
     }
 
+    /// Signs in, throttled as `LoginThrottle` says, keyed on `clientAddress` as the caller
+    /// resolved it. Every attempt that is not throttled runs exactly one bcrypt verification,
+    /// against a decoy when the account is unknown, pending or disabled, so a refusal takes the
+    /// same time whatever the account; a throttled one runs none.
     public func login(email: String, password: String, clientAddress: String) async throws -> LoginOutcome {
         let now = clock()
         let email = User.normalize(email)
-        let keys = ["account:\(email)", "address:\(clientAddress)"]
+        let counters = LoginThrottle.counters(email: email, clientAddress: clientAddress)
         let since = now.addingTimeInterval(-LoginThrottle.window)
-        for key in keys where try await store.loginFailures(key: key, since: since) >= LoginThrottle.maxFailures {
+        for counter in counters where try await store.loginFailures(key: counter.key, since: since) >= counter.limit {
             return .throttled
         }
         let found = try await store.user(email: email)
-        guard let user = found, user.state == .active,
-              let hash = try await store.passwordHash(userID: user.id), Secrets.verifyPassword(password, hash: hash)
-        else {
-            // Same work whether or not the account exists, so timing tells nothing either.
-            if found == nil { _ = Secrets.verifyPassword(password, hash: DecoyPassword.hash) }
-            try await store.recordLoginFailure(keys: keys, at: now)
+        var usable: String?
+        if let found, found.state == .active { usable = try await store.passwordHash(userID: found.id) }
+        let verified = try await passwords.verify(password, hashOrDecoy: usable)
+        guard verified, let user = found else {
+            try await store.recordLoginFailure(keys: counters.map(\.key), at: now)
             return .failed
         }
+        try await store.clearLoginFailures(key: LoginThrottle.pairKey(email: email, clientAddress: clientAddress))
         let sessionID = Secrets.token()
         let tenants = try await store.memberships(userID: user.id)
         try await store.createSession(idHash: Secrets.hash(sessionID), Session(
@@ -241,7 +385,6 @@ public struct AccountService: Sendable {
             createdAt: now, expiresAt: now.addingTimeInterval(AccountLifetimes.session)))
         return .success(sessionID: sessionID, user: user, mustChangePassword: passwordExpired(user))
     }
-
 
     /// The session of a cookie, with its user; nil when unknown, expired, or the user is disabled.
     public func session(id: String) async throws -> (session: Session, user: User)? {
@@ -260,27 +403,50 @@ public struct AccountService: Sendable {
         return clock().timeIntervalSince(changed) >= AccountLifetimes.password
     }
 
-    /// The 90-day change: a new password under the policy, different from the current one.
-    public func changeExpiredPassword(user: User, sessionID: String, password: String, confirmation: String) async throws {
-        var errors = FormErrors()
-        checkPassword(password, confirmation: confirmation, into: &errors)
-        if errors.isEmpty, let current = try await store.passwordHash(userID: user.id), Secrets.verifyPassword(password, hash: current) {
-            errors.add("password", "error_password_same")
+    /// Changes the password of a signed-in user, the 90-day change included: the current
+    /// password first ("current": "error_password_current_wrong"; after 5 wrong ones in 15
+    /// minutes, "login_throttled" without checking), a new one under the policy (every rule it
+    /// misses, on "password") and different from the current one ("error_password_same"), and
+    /// its confirmation. Every other session of the user ends.
+    public func changePassword(user: User, sessionID: String, currentPassword: String, password: String, confirmation: String) async throws {
+        let now = clock()
+        let throttleKey = "change:\(user.id)"
+        guard try await store.loginFailures(key: throttleKey, since: now.addingTimeInterval(-LoginThrottle.window)) < LoginThrottle.maxFailures else {
+            throw FormErrors("current", "login_throttled")
         }
+        var errors = FormErrors()
+        let stored = try await store.passwordHash(userID: user.id)
+        let currentIsRight = try await passwords.verify(currentPassword, hashOrDecoy: stored)
+        if !currentIsRight {
+            errors.add("current", "error_password_current_wrong")
+            try await store.recordLoginFailure(keys: [throttleKey], at: now)
+        }
+        checkPassword(password, confirmation: confirmation, into: &errors)
+        // The current password was just checked: the same text is the same password.
+        if currentIsRight, password == currentPassword { errors.add("password", "error_password_same") }
         guard errors.isEmpty else { throw errors }
-        try await store.setPassword(userID: user.id, passwordHash: Secrets.hashPassword(password, cost: bcryptCost), at: clock())
+        try await store.setPassword(userID: user.id, passwordHash: try await passwords.hash(password), at: now)
         try await store.deleteSessions(userID: user.id, except: Secrets.hash(sessionID))
+        try await store.clearLoginFailures(key: throttleKey)
+    }
+
+    /// The 90-day change: `changePassword`, current password included.
+    public func changeExpiredPassword(user: User, sessionID: String, currentPassword: String, password: String, confirmation: String) async throws {
+        try await changePassword(user: user, sessionID: sessionID, currentPassword: currentPassword, password: password, confirmation: confirmation)
     }
 
     // MARK: Forgotten password
 
-    /// Sends a reset link when the account exists and is active; says nothing either way.
+    /// Sends a reset link when the account exists and is active, at most one per address per
+    /// `ResetRequests.interval` (10 minutes); says nothing either way.
     public func requestReset(email: String) async throws {
         guard let user = try await store.user(email: email), user.state == .active else { return }
+        let now = clock()
         let token = Secrets.token()
-        try await store.issueToken(userID: user.id, purpose: .reset, tokenHash: Secrets.hash(token),
-                                   expiresAt: clock().addingTimeInterval(AccountLifetimes.reset),
-                                   mail: mails.reset(to: user, token: token), now: clock())
+        _ = try await store.issueToken(userID: user.id, purpose: .reset, tokenHash: Secrets.hash(token),
+                                       expiresAt: now.addingTimeInterval(AccountLifetimes.reset),
+                                       mail: mails.reset(to: user, token: token), now: now,
+                                       unlessIssuedSince: now.addingTimeInterval(-ResetRequests.interval))
     }
 
     public func resetLinkIsValid(_ token: String) async throws -> Bool {
@@ -294,16 +460,14 @@ public struct AccountService: Sendable {
         }
         var errors = FormErrors()
         checkPassword(password, confirmation: confirmation, into: &errors)
+        if errors.isEmpty, let current = try await store.passwordHash(userID: user.id), try await passwords.verify(password, hash: current) {
+            errors.add("password", "error_password_same")
+        }
         guard errors.isEmpty else { throw errors }
-        let hash = Secrets.hashPassword(password, cost: bcryptCost)
+        let hash = try await passwords.hash(password)
         guard try await store.consumeToken(tokenHash: Secrets.hash(token), purpose: .reset, now: clock(), update: user, passwordHash: hash) else {
             throw FormErrors("token", "reset_link_invalid")
         }
         try await store.deleteSessions(userID: user.id, except: nil)
     }
-}
-
-/// A bcrypt hash of nothing anyone knows, checked against when the account does not exist.
-enum DecoyPassword {
-    static let hash = Secrets.hashPassword(Secrets.token(), cost: 12)
 }

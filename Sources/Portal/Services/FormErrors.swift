@@ -1,21 +1,41 @@
 import Foundation
 
-/// Problems with a form, field by field; each message is a key of the UI catalogs.
+/// Problems with a form, field by field; each message is a key of the UI catalogs. A field may
+/// carry several messages (a refused password lists every rule it misses), in the order they
+/// were added.
+///
+/// For pages: `fields` gives the first message of each field (what a page showing one message
+/// per field needs); `all(_:)` or `messages` give every one of them.
 public struct FormErrors: Error, Sendable, Hashable {
-    public private(set) var fields: [String: String] = [:]
+    /// Every message of every field, in the order added; no field has an empty list.
+    public private(set) var messages: [String: [String]] = [:]
 
     public init() {}
 
     public init(_ field: String, _ message: String) {
-        fields[field] = message
+        messages[field] = [message]
     }
 
+    /// Several messages for one field, in order: `FormErrors("password", ["password_rule_length", "password_rule_digit"])`.
+    public init(_ field: String, _ messages: [String]) {
+        for message in messages { add(field, message) }
+    }
+
+    /// Appends `message` to `field` (a message already there is not repeated).
     public mutating func add(_ field: String, _ message: String) {
-        if fields[field] == nil { fields[field] = message }
+        if messages[field]?.contains(message) == true { return }
+        messages[field, default: []].append(message)
     }
 
-    public var isEmpty: Bool { fields.isEmpty }
-    public subscript(field: String) -> String? { fields[field] }
+    /// The first message of each field.
+    public var fields: [String: String] { messages.compactMapValues(\.first) }
+
+    /// Every message of `field`, in order; empty when the field is fine.
+    public func all(_ field: String) -> [String] { messages[field] ?? [] }
+
+    public var isEmpty: Bool { messages.isEmpty }
+    /// The first message of `field`.
+    public subscript(field: String) -> String? { messages[field]?.first }
 }
 
 /// Checks an email address the way a form should: one @, a dotted domain, no spaces.

@@ -29,8 +29,18 @@ public protocol AccountStore: Sendable {
     /// token and the activation mail. Nil when the address already has an account.
     func createInvitedUser(_ user: User, tenantID: Int64?, role: Membership.Role, tokenHash: String,
                            tokenExpiresAt: Date, mail: Mail, now: Date) async throws -> User?
+    /// Makes the existing account `userID` a member of `tenantID` with `role` and queues `mail`,
+    /// in one transaction; with `activation` (a pending account invited again), its open
+    /// activation tokens are replaced by that one too. False, with nothing written, when the
+    /// account is already a member of the tenant.
+    func addMember(userID: Int64, tenantID: Int64, role: Membership.Role, activation: NewToken?, mail: Mail, now: Date) async throws -> Bool
     /// Replaces the user's open tokens of `purpose` by a new one and queues its mail.
     func issueToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date, mail: Mail, now: Date) async throws
+    /// The same, unless a token of `purpose` was issued to the user at `since` or later (used or
+    /// not): then nothing is written and the answer is false. Checked in the same transaction,
+    /// so two requests at once send one mail.
+    func issueToken(userID: Int64, purpose: TokenPurpose, tokenHash: String, expiresAt: Date, mail: Mail, now: Date,
+                    unlessIssuedSince since: Date) async throws -> Bool
     /// The user of a token that is unused and not expired at `now`.
     func tokenUser(tokenHash: String, purpose: TokenPurpose, now: Date) async throws -> User?
     /// Marks the token used and applies `update` to its user in one transaction; false when the
@@ -60,4 +70,17 @@ public protocol AccountStore: Sendable {
 
     func recordLoginFailure(keys: [String], at: Date) async throws
     func loginFailures(key: String, since: Date) async throws -> Int
+    /// Forgets the failures of `key` (after a success).
+    func clearLoginFailures(key: String) async throws
+}
+
+/// A single-use token to store with a change: the hash of its secret and when it ends.
+public struct NewToken: Sendable, Hashable {
+    public var hash: String
+    public var expiresAt: Date
+
+    public init(hash: String, expiresAt: Date) {
+        self.hash = hash
+        self.expiresAt = expiresAt
+    }
 }

@@ -39,6 +39,7 @@ extension StatusConfig {
         guard let root else { return config }
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
             "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp", "webhooks",
+            "trusted_proxies",
         ])
         if let node = top["listen"] {
             guard let address = ListenAddress(try node.string()) else { throw node.error("expected host:port, such as 127.0.0.1:8080") }
@@ -60,6 +61,15 @@ extension StatusConfig {
         if let node = top["products"] { config.products = try products(node) }
         if let node = top["smtp"] { config.smtp = try SMTPConfigReader.smtp(node) }
         if let node = top["webhooks"] { config.webhooks = try WebhooksConfigReader.webhooks(node) }
+        if let node = top["trusted_proxies"] {
+            config.trustedProxies = try node.sequence().map { entry throws(ConfigError) in
+                let text = try entry.nonEmptyString()
+                guard let address = IPAddressText.canonical(text) else {
+                    throw entry.error("\"\(text)\" is not an IP address (a proxy in front of statusd, such as 127.0.0.1 or ::1)")
+                }
+                return address
+            }
+        }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")
         }

@@ -95,6 +95,9 @@ public struct StatusConfig: Sendable {
     /// Nil when no mail server is configured: mail then waits in the outbox, never lost.
     public var smtp: SMTP?
     public var webhooks = Webhooks()
+    /// The proxies in front of statusd (canonical IP addresses): only their `X-Forwarded-For`
+    /// names the client, for login throttling.
+    public var trustedProxies: [String] = []
 
     public init(file: String) {
         self.file = file

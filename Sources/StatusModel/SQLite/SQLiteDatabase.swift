@@ -36,6 +36,11 @@ public struct SQLiteDatabase: Sendable {
         // Probe workers in other processes write the same file: wait for their locks
         // instead of failing at once.
         configuration.busyMode = .timeout(10)
+        // Deleted and overwritten content is zeroed on disk, not left in free space: the
+        // outbox erases a mail's links once it is sent, and erased must mean gone.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         return configuration
     }
 

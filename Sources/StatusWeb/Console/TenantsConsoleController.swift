@@ -23,10 +23,15 @@ struct TenantsConsoleController: Sendable {
             do {
                 let tenant = Tenant(code: values["code", default: ""].trimmingCharacters(in: .whitespaces),
                                     name: values["name", default: ""].trimmingCharacters(in: .whitespaces), address: values["address", default: ""])
-                let (_, link) = try await accounts.createTenant(tenant, firstAdmin: values["admin", default: ""], language: fields.language == "en" ? "en" : "fr")
-                let language = pages.language(of: request)
-                return try await staffPage(request, csrf: staff.csrfToken,
-                                           notice: pages.catalog.text(link == nil ? "tenant_created_admin_exists" : "tenant_created", language))
+                let (_, firstAdmin) = try await accounts.createTenant(tenant, firstAdmin: values["admin", default: ""],
+                                                                     language: fields.language == "en" ? "en" : "fr", invitedBy: Inviter(staff.user))
+                // Say what was done with the address: a new invitation, or an account given the role.
+                let notice = switch firstAdmin {
+                case .invited: "tenant_created"
+                case .existingAccountMadeAdmin: "tenant_created_admin_made_admin"
+                case .pendingAccountInvitedAgain: "tenant_created_admin_invited_again"
+                }
+                return try await staffPage(request, csrf: staff.csrfToken, notice: pages.catalog.text(notice, pages.language(of: request)))
             } catch let errors as FormErrors {
                 return try await staffPage(request, csrf: staff.csrfToken, values: values, errors: errors, status: .unprocessableContent)
             }

@@ -73,8 +73,8 @@ struct PasswordController: Sendable {
             let current = try context.requireUser()
             let fields = try await Forms.read(PortalForm.self, from: request, context: context)
             do {
-                try await accounts.changeExpiredPassword(user: current.user, sessionID: current.sessionID, password: fields.password.orEmpty,
-                                                          confirmation: fields.confirmation.orEmpty)
+                try await accounts.changePassword(user: current.user, sessionID: current.sessionID, currentPassword: fields.current.orEmpty,
+                                                  password: fields.password.orEmpty, confirmation: fields.confirmation.orEmpty)
                 return Forms.redirect(to: "/account")
             } catch let errors as FormErrors {
                 return try pages.portal(request, template: "password_change", titleKey: "change_title", csrf: current.csrfToken,

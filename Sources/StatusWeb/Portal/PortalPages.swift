@@ -34,7 +34,8 @@ extension Pages {
                 status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
         let language = language(of: request)
         var translated: [String: String] = [:]
-        for (field, key) in errors.fields { translated[field] = catalog.text(key, language) }
+        // Every message of a field, next to it: a refused password lists each rule it misses.
+        for (field, keys) in errors.messages { translated[field] = keys.map { catalog.text($0, language) }.joined(separator: ", ") }
         let view = PortalFormView(
             page: chrome(request, titleKey: titleKey),
             csrf: csrf, values: Self.dropEmpty(values), errors: translated, hasErrors: !errors.isEmpty,

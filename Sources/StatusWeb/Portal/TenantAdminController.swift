@@ -98,11 +98,15 @@ struct TenantAdminController: Sendable {
             let fields = try await Forms.read(PortalForm.self, from: request, context: context)
             let text = fields.emails.orEmpty
             do {
-                let report = try await accounts.invite(text, tenantID: admin.tenantID, language: fields.language == "en" ? "en" : "fr")
+                let report = try await accounts.invite(text, tenantID: admin.tenantID, language: fields.language == "en" ? "en" : "fr",
+                                                       invitedBy: Inviter(admin.user))
                 let language = pages.language(of: request)
                 let refused = report.refused.map { "\($0.email) : \(pages.catalog.text($0.reason, language))" }.joined(separator: " · ")
-                return try await adminPage(request, admin: admin,
-                                           notice: pages.catalog.text("invite_done", language, report.invited.count), refused: refused)
+                // What happened to each kind of address, in one notice.
+                var notice = [pages.catalog.text("invite_done", language, report.invited.count)]
+                if !report.addedExisting.isEmpty { notice.append(pages.catalog.text("invite_added_existing", language, report.addedExisting.count)) }
+                if !report.invitedAgain.isEmpty { notice.append(pages.catalog.text("invite_invited_again", language, report.invitedAgain.count)) }
+                return try await adminPage(request, admin: admin, notice: notice.joined(separator: " "), refused: refused)
             } catch let errors as FormErrors {
                 return try await adminPage(request, admin: admin, errors: errors, typed: text, status: .unprocessableContent)
             }
