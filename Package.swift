@@ -129,7 +129,12 @@ let package = Package(
             path: "Benchmarks/MailBench",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "StatusModelTests", dependencies: ["StatusModel"], swiftSettings: strictSettings),
+        // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.
+        .testTarget(
+            name: "StatusModelTests",
+            dependencies: ["StatusModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PortalTests",
             dependencies: ["Portal", "StatusModel", "Notify", .product(name: "GRDB", package: "GRDB.swift")],

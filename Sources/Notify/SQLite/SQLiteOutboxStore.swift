@@ -127,7 +127,10 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await writer.read { db in
             var counts = Dictionary(uniqueKeysWithValues: OutboxState.allCases.map { ($0, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM outboxMessage GROUP BY state") {
-                if let state = OutboxState(rawValue: row["state"]) { counts[state] = row["n"] }
+                // Decoded with `try`: GRDB's `row["state"]` would trap on a damaged value and stop the process.
+                if let state = OutboxState(rawValue: try row.decode(String.self, forColumn: "state")) {
+                    counts[state] = try row.decode(Int.self, forColumn: "n")
+                }
             }
             return counts
         }

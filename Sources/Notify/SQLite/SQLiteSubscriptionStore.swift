@@ -171,14 +171,20 @@ public struct SQLiteSubscriptionStore: SubscriptionStore {
     private static func joined(_ slugs: [String]) -> String { Set(slugs).sorted().joined(separator: " ") }
 
     private static func fetch(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> [StatusSubscription] {
+        // Columns are decoded with `try`: GRDB's `row["column"]` traps on a NULL or a value of
+        // another type, and one damaged row would stop the whole server instead of one request.
         try Row.fetchAll(db, sql: "SELECT * FROM statusSubscription WHERE \(condition)", arguments: arguments).map { row in
-            let slugs: String = row["productSlugs"]
-            let confirmed: Double? = row["confirmedAt"]
+            let slugs = try row.decode(String.self, forColumn: "productSlugs")
+            let confirmed = try row.decode(Double?.self, forColumn: "confirmedAt")
             return StatusSubscription(
-                id: row["id"], channel: StatusSubscription.Channel(rawValue: row["channel"]) ?? .email, address: row["address"],
-                userID: row["userID"], language: row["language"], productSlugs: slugs.split(separator: " ").map(String.init),
-                confirmedAt: confirmed.map(Date.init(timeIntervalSince1970:)), createdAt: Date(timeIntervalSince1970: row["createdAt"]),
-                webhookSecret: row["webhookSecret"])
+                id: try row.decode(Int64.self, forColumn: "id"),
+                channel: StatusSubscription.Channel(rawValue: try row.decode(String.self, forColumn: "channel")) ?? .email,
+                address: try row.decode(String.self, forColumn: "address"),
+                userID: try row.decode(Int64?.self, forColumn: "userID"), language: try row.decode(String.self, forColumn: "language"),
+                productSlugs: slugs.split(separator: " ").map(String.init),
+                confirmedAt: confirmed.map(Date.init(timeIntervalSince1970:)),
+                createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "createdAt")),
+                webhookSecret: try row.decode(String?.self, forColumn: "webhookSecret"))
         }
     }
 }

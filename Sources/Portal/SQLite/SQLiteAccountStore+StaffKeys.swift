@@ -38,9 +38,13 @@ extension SQLiteAccountStore: StaffKeyStore {
 }
 
 extension StaffKey {
-    init(row: Row) {
-        let revoked: Double? = row["revokedAt"]
-        self.init(id: row["id"], userID: row["userID"], userEmail: (row["email"] as String?) ?? "", name: row["name"], prefix: row["prefix"],
-                  createdAt: Date(timeIntervalSince1970: row["createdAt"]), revokedAt: revoked.map(Date.init(timeIntervalSince1970:)))
+    /// Throws on a damaged row, where `row["column"]` would trap and stop the server.
+    init(row: Row) throws {
+        let revoked = try row.decode(Double?.self, forColumn: "revokedAt")
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), userID: try row.decode(Int64.self, forColumn: "userID"),
+                  userEmail: try row.decode(String?.self, forColumn: "email") ?? "",
+                  name: try row.decode(String.self, forColumn: "name"), prefix: try row.decode(String.self, forColumn: "prefix"),
+                  createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "createdAt")),
+                  revokedAt: revoked.map(Date.init(timeIntervalSince1970:)))
     }
 }

@@ -38,7 +38,9 @@ public struct SQLiteAccountStore: AccountStore {
             try Row.fetchAll(db, sql: """
                 SELECT tenant.*, membership.role FROM membership JOIN tenant ON tenant.id = membership.tenantID
                 WHERE membership.userID = ? ORDER BY tenant.name
-                """, arguments: [userID]).map { (Tenant(row: $0), Membership.Role(rawValue: $0["role"]) ?? .member) }
+                """, arguments: [userID]).map {
+                    (try Tenant(row: $0), Membership.Role(rawValue: try $0.decode(String.self, forColumn: "role")) ?? .member)
+                }
         }
     }
 
@@ -47,7 +49,9 @@ public struct SQLiteAccountStore: AccountStore {
             try Row.fetchAll(db, sql: """
                 SELECT user.*, membership.role FROM membership JOIN user ON user.id = membership.userID
                 WHERE membership.tenantID = ? ORDER BY user.email
-                """, arguments: [tenantID]).map { (User(row: $0), Membership.Role(rawValue: $0["role"]) ?? .member) }
+                """, arguments: [tenantID]).map {
+                    (try User(row: $0), Membership.Role(rawValue: try $0.decode(String.self, forColumn: "role")) ?? .member)
+                }
         }
     }
 
@@ -204,8 +208,10 @@ public struct SQLiteAccountStore: AccountStore {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM session WHERE idHash = ? AND expiresAt > ?",
                              arguments: [idHash, now.timeIntervalSince1970]).map {
-                Session(userID: $0["userID"], tenantID: $0["tenantID"], csrfToken: $0["csrfToken"],
-                        createdAt: Date(timeIntervalSince1970: $0["createdAt"]), expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]))
+                Session(userID: try $0.decode(Int64.self, forColumn: "userID"), tenantID: try $0.decode(Int64?.self, forColumn: "tenantID"),
+                        csrfToken: try $0.decode(String.self, forColumn: "csrfToken"),
+                        createdAt: Date(timeIntervalSince1970: try $0.decode(Double.self, forColumn: "createdAt")),
+                        expiresAt: Date(timeIntervalSince1970: try $0.decode(Double.self, forColumn: "expiresAt")))
             }
         }
     }
@@ -230,8 +236,9 @@ public struct SQLiteAccountStore: AccountStore {
     public func groups(tenantID: Int64) async throws -> [UserGroup] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM userGroup WHERE tenantID = ? ORDER BY name", arguments: [tenantID]).map { row in
-                let id: Int64 = row["id"]
-                return UserGroup(id: id, tenantID: row["tenantID"], name: row["name"],
+                let id = try row.decode(Int64.self, forColumn: "id")
+                return UserGroup(id: id, tenantID: try row.decode(Int64.self, forColumn: "tenantID"),
+                                 name: try row.decode(String.self, forColumn: "name"),
                                  memberIDs: try Int64.fetchAll(db, sql: "SELECT userID FROM groupMember WHERE groupID = ?", arguments: [id]))
             }
         }
@@ -304,28 +311,37 @@ public struct SQLiteAccountStore: AccountStore {
     }
 }
 
+// Columns are decoded with `try`, never read with `row["column"]`: GRDB's subscript traps on a
+// NULL or a value of another type, and one damaged row would stop the whole server. A thrown
+// error fails only the request that met the row.
+
 extension Tenant {
-    init(row: Row) {
-        self.init(id: row["id"], code: row["code"], name: row["name"], address: row["address"])
+    init(row: Row) throws {
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), code: try row.decode(String.self, forColumn: "code"),
+                  name: try row.decode(String.self, forColumn: "name"), address: try row.decode(String.self, forColumn: "address"))
     }
 }
 
 extension User {
-    init(row: Row) {
-        let staff: String? = row["staffRole"]
-        let changed: Double? = row["passwordChangedAt"]
-        self.init(id: row["id"], email: row["email"], firstName: row["firstName"], lastName: row["lastName"], phone: row["phone"],
-                  language: row["language"], state: User.State(rawValue: row["state"]) ?? .disabled,
+    init(row: Row) throws {
+        let staff = try row.decode(String?.self, forColumn: "staffRole")
+        let changed = try row.decode(Double?.self, forColumn: "passwordChangedAt")
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), email: try row.decode(String.self, forColumn: "email"),
+                  firstName: try row.decode(String.self, forColumn: "firstName"), lastName: try row.decode(String.self, forColumn: "lastName"),
+                  phone: try row.decode(String.self, forColumn: "phone"), language: try row.decode(String.self, forColumn: "language"),
+                  state: User.State(rawValue: try row.decode(String.self, forColumn: "state")) ?? .disabled,
                   staffRole: staff.flatMap(User.StaffRole.init(rawValue:)),
-                  createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+                  createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "createdAt")),
                   passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)))
     }
 }
 
 extension APIKey {
-    init(row: Row) {
-        let revoked: Double? = row["revokedAt"]
-        self.init(id: row["id"], tenantID: row["tenantID"], name: row["name"], prefix: row["prefix"],
-                  createdAt: Date(timeIntervalSince1970: row["createdAt"]), revokedAt: revoked.map(Date.init(timeIntervalSince1970:)))
+    init(row: Row) throws {
+        let revoked = try row.decode(Double?.self, forColumn: "revokedAt")
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), tenantID: try row.decode(Int64.self, forColumn: "tenantID"),
+                  name: try row.decode(String.self, forColumn: "name"), prefix: try row.decode(String.self, forColumn: "prefix"),
+                  createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "createdAt")),
+                  revokedAt: revoked.map(Date.init(timeIntervalSince1970:)))
     }
 }

@@ -129,30 +129,44 @@ public struct SQLiteServiceStore: ServiceStore {
     }
 }
 
+// Columns are decoded with `try`, never read with `row["column"]`: GRDB's subscript traps on a
+// NULL or a value of another type, and one damaged row would stop the whole server.
+
 extension Service {
-    init(row: Row) {
-        self.init(id: row["id"], name: row["name"], family: row["family"], description: row["description"], isActive: row["isActive"])
+    init(row: Row) throws {
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), name: try row.decode(String.self, forColumn: "name"),
+                  family: try row.decode(String.self, forColumn: "family"), description: try row.decode(String.self, forColumn: "description"),
+                  isActive: try row.decode(Bool.self, forColumn: "isActive"))
     }
 }
 
 extension ServiceSubscription {
-    init(row: Row) {
-        let decided: Double? = row["decidedAt"]
-        self.init(id: row["id"], tenantID: row["tenantID"], userID: row["userID"], serviceID: row["serviceID"],
-                  state: State(rawValue: row["state"]) ?? .refused, reason: row["reason"],
-                  requestedAt: Date(timeIntervalSince1970: row["requestedAt"]), decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
+    init(row: Row) throws {
+        let decided = try row.decode(Double?.self, forColumn: "decidedAt")
+        self.init(id: try row.decode(Int64.self, forColumn: "id"), tenantID: try row.decode(Int64.self, forColumn: "tenantID"),
+                  userID: try row.decode(Int64.self, forColumn: "userID"), serviceID: try row.decode(Int64.self, forColumn: "serviceID"),
+                  state: State(rawValue: try row.decode(String.self, forColumn: "state")) ?? .refused,
+                  reason: try row.decode(String.self, forColumn: "reason"),
+                  requestedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "requestedAt")),
+                  decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
     }
 }
 
 extension ServiceRequest {
-    init(row: Row) {
-        let decided: Double? = row["subDecidedAt"]
+    init(row: Row) throws {
+        let decided = try row.decode(Double?.self, forColumn: "subDecidedAt")
+        let serviceID = try row.decode(Int64.self, forColumn: "subServiceID")
         let subscription = ServiceSubscription(
-            id: row["subID"], tenantID: row["subTenantID"], userID: row["subUserID"], serviceID: row["subServiceID"],
-            state: ServiceSubscription.State(rawValue: row["subState"]) ?? .refused, reason: row["subReason"],
-            requestedAt: Date(timeIntervalSince1970: row["subRequestedAt"]), decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
-        let service = Service(id: row["subServiceID"], name: row["serviceName"], family: row["serviceFamily"],
-                              description: row["serviceDescription"], isActive: row["serviceIsActive"])
-        self.init(subscription: subscription, service: service, requester: User(row: row))
+            id: try row.decode(Int64.self, forColumn: "subID"), tenantID: try row.decode(Int64.self, forColumn: "subTenantID"),
+            userID: try row.decode(Int64.self, forColumn: "subUserID"), serviceID: serviceID,
+            state: ServiceSubscription.State(rawValue: try row.decode(String.self, forColumn: "subState")) ?? .refused,
+            reason: try row.decode(String.self, forColumn: "subReason"),
+            requestedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "subRequestedAt")),
+            decidedAt: decided.map(Date.init(timeIntervalSince1970:)))
+        let service = Service(id: serviceID, name: try row.decode(String.self, forColumn: "serviceName"),
+                              family: try row.decode(String.self, forColumn: "serviceFamily"),
+                              description: try row.decode(String.self, forColumn: "serviceDescription"),
+                              isActive: try row.decode(Bool.self, forColumn: "serviceIsActive"))
+        self.init(subscription: subscription, service: service, requester: try User(row: row))
     }
 }

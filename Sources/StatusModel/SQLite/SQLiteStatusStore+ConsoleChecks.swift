@@ -5,7 +5,8 @@ extension SQLiteStatusStore {
     public func consoleChecks() async throws -> [ConsoleCheck] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM consoleCheck ORDER BY productSlug, name").map {
-                ConsoleCheck(productSlug: $0["productSlug"], name: $0["name"], spec: $0["spec"])
+                ConsoleCheck(productSlug: try $0.decode(String.self, forColumn: "productSlug"),
+                             name: try $0.decode(String.self, forColumn: "name"), spec: try $0.decode(String.self, forColumn: "spec"))
             }
         }
     }

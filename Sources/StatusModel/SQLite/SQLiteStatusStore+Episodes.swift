@@ -182,11 +182,13 @@ extension SQLiteStatusStore {
     static func maintenances(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Maintenance] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM maintenance WHERE \(condition)", arguments: arguments)
         return try rows.map { row in
-            let id: String = row["id"]
+            let id = try row.decode(String.self, forColumn: "id")
             let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM maintenanceProduct WHERE maintenanceID = ? ORDER BY productSlug", arguments: [id])
-            return Maintenance(id: id, title: row["title"], message: row["message"], productSlugs: slugs,
-                               start: Date(timeIntervalSince1970: row["start"]), end: Date(timeIntervalSince1970: row["end"]),
-                               repeatsWeekly: row["repeatsWeekly"])
+            return Maintenance(id: id, title: try row.decode(String.self, forColumn: "title"),
+                               message: try row.decode(String.self, forColumn: "message"), productSlugs: slugs,
+                               start: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "start")),
+                               end: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "end")),
+                               repeatsWeekly: try row.decode(Bool.self, forColumn: "repeatsWeekly"))
         }
     }
 
@@ -253,17 +255,19 @@ extension SQLiteStatusStore {
     static func incidents(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [Incident] {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM incident WHERE \(condition)", arguments: arguments)
         return try rows.map { row in
-            let id: String = row["id"]
+            let id = try row.decode(String.self, forColumn: "id")
             let slugs = try String.fetchAll(db, sql: "SELECT productSlug FROM incidentProduct WHERE incidentID = ? ORDER BY productSlug", arguments: [id])
             let updates = try Row.fetchAll(db, sql: "SELECT * FROM incidentUpdate WHERE incidentID = ? ORDER BY at, id", arguments: [id]).map {
-                Incident.Update(status: Incident.Status(rawValue: $0["status"]) ?? .investigating, message: $0["message"],
-                                at: Date(timeIntervalSince1970: $0["at"]))
+                Incident.Update(status: Incident.Status(rawValue: try $0.decode(String.self, forColumn: "status")) ?? .investigating,
+                                message: try $0.decode(String.self, forColumn: "message"),
+                                at: Date(timeIntervalSince1970: try $0.decode(Double.self, forColumn: "at")))
             }
-            let resolvedAt: Double? = row["resolvedAt"]
-            return Incident(id: id, title: row["title"], impact: Incident.Impact(rawValue: row["impact"]) ?? .none,
-                            productSlugs: slugs, startedAt: Date(timeIntervalSince1970: row["startedAt"]),
+            let resolvedAt = try row.decode(Double?.self, forColumn: "resolvedAt")
+            return Incident(id: id, title: try row.decode(String.self, forColumn: "title"),
+                            impact: Incident.Impact(rawValue: try row.decode(String.self, forColumn: "impact")) ?? .none,
+                            productSlugs: slugs, startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "startedAt")),
                             resolvedAt: resolvedAt.map(Date.init(timeIntervalSince1970:)), updates: updates,
-                            origin: Incident.Origin(rawValue: row["origin"]) ?? .operator)
+                            origin: Incident.Origin(rawValue: try row.decode(String.self, forColumn: "origin")) ?? .operator)
         }
     }
 }

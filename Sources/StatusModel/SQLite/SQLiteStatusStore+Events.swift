@@ -74,14 +74,19 @@ extension SQLiteStatusStore {
 }
 
 extension StatusEvent {
-    init(row: Row) {
-        let slugs: String = row["productSlugs"]
-        let start: Double? = row["windowStart"]
-        let end: Double? = row["windowEnd"]
-        self.init(id: row["id"], kind: StatusEvent.Kind(rawValue: row["kind"]) ?? .incidentUpdated, subjectID: row["subjectID"],
-                  productSlugs: slugs.split(separator: " ").map(String.init), at: Date(timeIntervalSince1970: row["at"]),
-                  title: row["title"], message: row["message"], status: row["status"],
+    /// Throws on a damaged row (see Records.swift): the reader's request fails, not the process.
+    init(row: Row) throws {
+        let slugs = try row.decode(String.self, forColumn: "productSlugs")
+        let start = try row.decode(Double?.self, forColumn: "windowStart")
+        let end = try row.decode(Double?.self, forColumn: "windowEnd")
+        self.init(id: try row.decode(Int64.self, forColumn: "id"),
+                  kind: StatusEvent.Kind(rawValue: try row.decode(String.self, forColumn: "kind")) ?? .incidentUpdated,
+                  subjectID: try row.decode(String.self, forColumn: "subjectID"),
+                  productSlugs: slugs.split(separator: " ").map(String.init),
+                  at: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "at")),
+                  title: try row.decode(String.self, forColumn: "title"), message: try row.decode(String.self, forColumn: "message"),
+                  status: try row.decode(String.self, forColumn: "status"),
                   windowStart: start.map(Date.init(timeIntervalSince1970:)), windowEnd: end.map(Date.init(timeIntervalSince1970:)),
-                  probeReason: row["probeReason"])
+                  probeReason: try row.decode(String?.self, forColumn: "probeReason"))
     }
 }

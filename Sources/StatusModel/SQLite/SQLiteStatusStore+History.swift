@@ -89,7 +89,9 @@ extension SQLiteStatusStore {
         }
         var result: [String: [String: DayRollupRow]] = [:]
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-            result[row["productSlug"], default: [:]][row["day"]] = DayRollupRow(row: row)
+            let slug = try row.decode(String.self, forColumn: "productSlug")
+            let day = try row.decode(String.self, forColumn: "day")
+            result[slug, default: [:]][day] = try DayRollupRow(row: row)
         }
         return result
     }

@@ -59,12 +59,24 @@ extension SQLiteStatusStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT hour, bucket, count FROM timingBucket WHERE productSlug = ? AND hour >= ? ORDER BY hour
                 """, arguments: [productSlug, (since.storedSeconds / 3600).rounded(.down) * 3600])
-            let byHour = Dictionary(grouping: rows) { (row: Row) -> Double in row["hour"] }
-            return byHour.keys.sorted().map { hour in
-                let counts = (byHour[hour] ?? []).map { (bucket: $0["bucket"] as Int, count: $0["count"] as Int) }
+            let byHour = try Dictionary(grouping: rows) { (row: Row) -> Double in try row.decode(Double.self, forColumn: "hour") }
+            return try byHour.keys.sorted().map { hour in
+                let counts = try (byHour[hour] ?? []).map {
+                    (bucket: try $0.decode(Int.self, forColumn: "bucket"), count: try $0.decode(Int.self, forColumn: "count"))
+                }
+                // Counts come from the file: a damaged one (negative, or summing past Int.max) would
+                // trap in this sum and in the percentiles' sums, so it fails this read instead.
+                var total = 0
+                for entry in counts {
+                    let (sum, overflow) = total.addingReportingOverflow(entry.count)
+                    guard entry.count >= 0, !overflow else {
+                        throw DatabaseError(message: "timingBucket of \(productSlug) holds a damaged count")
+                    }
+                    total = sum
+                }
                 return HourlyTiming(
                     hourStart: Date(timeIntervalSince1970: hour),
-                    count: counts.reduce(0) { $0 + $1.count },
+                    count: total,
                     p50Milliseconds: TimingHistogram.percentile(0.5, of: counts),
                     p95Milliseconds: TimingHistogram.percentile(0.95, of: counts)
                 )
@@ -74,9 +86,11 @@ extension SQLiteStatusStore {
 }
 
 extension RegionState {
-    init(row: Row) {
-        self.init(checkID: row["checkID"], region: row["region"],
-                  outcome: CheckResult.Outcome(rawValue: row["outcome"]) ?? .down, reason: row["reason"],
-                  since: Date(timeIntervalSince1970: row["since"]))
+    /// Throws on a damaged row (see Records.swift): the reader's request fails, not the process.
+    init(row: Row) throws {
+        self.init(checkID: try row.decode(String.self, forColumn: "checkID"), region: try row.decode(String.self, forColumn: "region"),
+                  outcome: CheckResult.Outcome(rawValue: try row.decode(String.self, forColumn: "outcome")) ?? .down,
+                  reason: try row.decode(String?.self, forColumn: "reason"),
+                  since: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "since")))
     }
 }
