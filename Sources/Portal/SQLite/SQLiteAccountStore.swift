@@ -281,7 +281,9 @@ extension User {
                   language: row["language"], state: User.State(rawValue: row["state"]) ?? .disabled,
                   staffRole: staff.flatMap(User.StaffRole.init(rawValue:)),
                   createdAt: Date(timeIntervalSince1970: row["createdAt"]),
-                  passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)))
+                  passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)),
+                  // Joined read models (members, token users) select user.* too, so the hash is there.
+                  hasPassword: (row["passwordHash"] as String?) != nil)
     }
 }
 
