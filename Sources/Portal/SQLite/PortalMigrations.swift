@@ -1,7 +1,8 @@
 import GRDB
 import StatusModel
 
-/// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures.
+/// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures, groups, API
+/// and staff keys, the service catalog, and OpenID Connect identities and pending logins.
 public struct PortalMigrations: SQLiteMigrations {
     public init() {}
 
@@ -91,5 +92,6 @@ public struct PortalMigrations: SQLiteMigrations {
             }
         }
         migrator.registerMigration("portal.v5.services") { db in try ServiceMigrations.createTables(db) }
+        migrator.registerMigration("portal.v6.openID") { db in try OpenIDMigrations.createTables(db) }
     }
 }
