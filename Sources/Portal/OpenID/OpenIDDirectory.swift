@@ -87,14 +87,21 @@ struct OpenIDHTTP: Sendable {
 /// for `maxAge`; the JWKS is fetched again at once when a token names a key it does not hold
 /// (providers rotate keys).
 actor OpenIDDirectory {
-    private let http: OpenIDHTTP
+    /// GETs a document: the body of a 200 answer.
+    typealias Fetch = @Sendable (String) async throws(OpenIDError) -> [UInt8]
+
+    private let fetch: Fetch
     private let maxAge: TimeInterval
     private let clock: @Sendable () -> Date
     private var metadata: [String: (value: OpenIDMetadata, fetchedAt: Date)] = [:]
     private var keys: [String: (value: OpenIDKeys, fetchedAt: Date)] = [:]
 
     init(http: OpenIDHTTP, maxAge: TimeInterval = 3600, clock: @escaping @Sendable () -> Date) {
-        self.http = http
+        self.init(maxAge: maxAge, clock: clock) { url throws(OpenIDError) in try await http.get(url) }
+    }
+
+    init(maxAge: TimeInterval = 3600, clock: @escaping @Sendable () -> Date, fetch: @escaping Fetch) {
+        self.fetch = fetch
         self.maxAge = maxAge
         self.clock = clock
     }
@@ -103,7 +110,7 @@ actor OpenIDDirectory {
     /// its endpoints must be https (http on loopback for tests).
     func metadata(for provider: OpenIDProvider) async throws(OpenIDError) -> OpenIDMetadata {
         if let cached = metadata[provider.id], clock().timeIntervalSince(cached.fetchedAt) < maxAge { return cached.value }
-        let body = try await http.get(provider.discoveryURL)
+        let body = try await fetch(provider.discoveryURL)
         let document: OpenIDMetadata
         do {
             document = try JSONDecoder().decode(OpenIDMetadata.self, from: Data(body))
@@ -125,7 +132,7 @@ actor OpenIDDirectory {
     func keys(for provider: OpenIDProvider, refresh: Bool = false) async throws(OpenIDError) -> OpenIDKeys {
         if !refresh, let cached = keys[provider.id], clock().timeIntervalSince(cached.fetchedAt) < maxAge { return cached.value }
         let document = try await metadata(for: provider)
-        let fetched = try await OpenIDKeys.from(jwks: try await http.get(document.jwksURI))
+        let fetched = try await OpenIDKeys.from(jwks: try await fetch(document.jwksURI))
         keys[provider.id] = (fetched, clock())
         return fetched
     }
