@@ -145,6 +145,12 @@ public struct OpenIDSignIn: Sendable {
         return try await signIn(identity, provider: provider, returnTo: pending.returnTo)
     }
 
+    /// Forgets a pending login the provider sent back without a code (`error=access_denied`: the
+    /// person said no). Unknown states are ignored; either way the login ends within 10 minutes.
+    public func cancel(state: String) async throws {
+        _ = try await store.takePendingLogin(stateHash: Secrets.hash(state))
+    }
+
     /// The code exchanged for tokens, and the ID token verified.
     func verifiedIdentity(provider: OpenIDProvider, code: String, pending: PendingOpenIDLogin) async throws -> VerifiedIdentity {
         let metadata = try await directory.metadata(for: provider)
