@@ -239,6 +239,38 @@ struct OpenIDSignInTests {
         }
     }
 
+    @Test("A code the provider already exchanged is refused, and a provider that is down fails cleanly")
+    func providerRefusals() async throws {
+        let tenant = try await fixture.tenant()
+        _ = try await fixture.activeUser("ada@example.com", tenant: tenant)
+        try await browser.setUser("sub-ada", claims: ["email": "ada@example.com", "email_verified": true])
+        let first = try await signIn.begin(providerID: "mock", returnTo: "/")
+        let answer = try await browser.authorize(first.authorizationURL, as: "sub-ada")
+        guard case .signedIn = try await signIn.finish(providerID: "mock", code: answer.code, state: answer.state, browserKey: first.browserKey) else {
+            Issue.record("expected a sign-in")
+            return
+        }
+        // The same code replayed on a fresh, valid pending login: the provider says no.
+        let second = try await signIn.begin(providerID: "mock", returnTo: "/")
+        let secondState = try #require(URLComponents(string: second.authorizationURL)?.queryItems?.first { $0.name == "state" }?.value)
+        let replay = try await signIn.finish(providerID: "mock", code: answer.code, state: secondState, browserKey: second.browserKey)
+        guard case .failed(let error) = replay else {
+            Issue.record("expected the provider to refuse a used code, got \(replay)")
+            return
+        }
+        #expect(error.kind == .codeRefused)
+
+        let down = OpenIDSignIn(
+            providers: [OpenIDProvider(id: "down", name: "Down", issuer: "http://127.0.0.1:1", clientID: "c", clientSecret: "s")],
+            accounts: fixture.accounts, store: store, baseURL: PortalFixture.baseURL, timeout: .seconds(5))
+        do {
+            _ = try await down.begin(providerID: "down", returnTo: nil)
+            Issue.record("nothing listens on port 1: begin must fail")
+        } catch let error as OpenIDError {
+            #expect(error.kind == .providerUnreachable)
+        }
+    }
+
     @Test("Unlinking keeps a way to sign in: refused for the last provider of an account without password")
     func unlinkRules() async throws {
         let tenant = try await fixture.tenant()
