@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        // Verifies OpenID Connect ID tokens against a provider's JWKS (sign-in with Google, Microsoft...).
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -66,12 +68,13 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "StatusModel", "Notify",
+                "StatusModel", "Notify", "Curl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // bcrypt runs on NIO's thread pool, off the callers' executors (no HTTP server code).
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strictSettings
         ),
@@ -137,7 +140,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalTests",
-            dependencies: ["Portal", "StatusModel", "Notify", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Portal", "StatusModel", "Notify", "Curl", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
@@ -146,9 +153,9 @@ let package = Package(
             dependencies: ["Probes", "Curl", "StatusModel", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP).
+        // Real servers the tests run on loopback (misbehaving HTTP, TCP and TLS servers; SMTP; an OpenID Connect provider).
         .target(
-            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py", "webhook_server.py"],
+            name: "TestSupport", path: "Tests/TestSupport", exclude: ["fault_servers.py", "smtp_server.py", "webhook_server.py", "oidc_provider.py"],
             swiftSettings: strictSettings
         ),
         // Mail composition, the outbox, and delivery against a real SMTP server on loopback.

@@ -28,6 +28,14 @@ enum StatusdApp {
         AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL)
     }
 
+    /// Sign-in with the configured OpenID Connect providers ("Continuer avec Google"), on a curl
+    /// loop of its own so a slow provider never holds up probes. For the web layer's
+    /// /login/oidc/{id} and /login/oidc/{id}/callback routes.
+    static func openIDSignIn(config: StatusConfig, database: SQLiteDatabase, accounts: AccountService) -> OpenIDSignIn {
+        OpenIDSignIn(providers: config.signInProviders.map(OpenIDProvider.init), accounts: accounts,
+                     store: SQLiteOpenIDStore(database: database), baseURL: config.baseURL)
+    }
+
     static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
         ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL)
     }

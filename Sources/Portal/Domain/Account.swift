@@ -39,11 +39,15 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
     public var state: State
     public var staffRole: StaffRole?
     public var createdAt: Date
+    /// Nil while no password was ever set: an invited account, or one that signs in only
+    /// through a provider (OpenID Connect), which the 90-day rule then leaves alone.
     public var passwordChangedAt: Date?
+    /// Whether the account has a password; false for accounts that sign in only through a provider.
+    public var hasPassword: Bool
 
     public init(id: Int64 = 0, email: String, firstName: String = "", lastName: String = "", phone: String = "",
                 language: String = "fr", state: State = .pending, staffRole: StaffRole? = nil, createdAt: Date,
-                passwordChangedAt: Date? = nil) {
+                passwordChangedAt: Date? = nil, hasPassword: Bool? = nil) {
         self.id = id
         self.email = User.normalize(email)
         self.firstName = firstName
@@ -54,6 +58,7 @@ public struct User: Sendable, Hashable, Codable, Identifiable {
         self.staffRole = staffRole
         self.createdAt = createdAt
         self.passwordChangedAt = passwordChangedAt
+        self.hasPassword = hasPassword ?? (passwordChangedAt != nil)
     }
 
     public static func normalize(_ email: String) -> String {

@@ -1,7 +1,8 @@
 import GRDB
 import StatusModel
 
-/// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures.
+/// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures, groups, API
+/// and staff keys, the service catalog, and OpenID Connect identities and pending logins.
 public struct PortalMigrations: SQLiteMigrations {
     public init() {}
 
@@ -96,5 +97,6 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.v6.tokenIssuedAt") { db in
             try db.alter(table: "accountToken") { t in t.add(column: "issuedAt", .double) }
         }
+        migrator.registerMigration("portal.v7.openID") { db in try OpenIDMigrations.createTables(db) }
     }
 }

@@ -332,7 +332,9 @@ extension User {
                   state: User.State(rawValue: try row.decode(String.self, forColumn: "state")) ?? .disabled,
                   staffRole: staff.flatMap(User.StaffRole.init(rawValue:)),
                   createdAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "createdAt")),
-                  passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)))
+                  passwordChangedAt: changed.map(Date.init(timeIntervalSince1970:)),
+                  // Joined read models (members, token users) select user.* too, so the hash is there.
+                  hasPassword: try row.decode(String?.self, forColumn: "passwordHash") != nil)
     }
 }
 

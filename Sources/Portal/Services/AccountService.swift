@@ -335,6 +335,7 @@ public struct AccountService: Sendable {
         user.lastName = form.lastName.trimmingCharacters(in: .whitespaces)
         user.phone = form.phone.trimmingCharacters(in: .whitespaces)
         user.state = .active
+        user.hasPassword = true
         let hash = try await passwords.hash(form.password)
         guard try await store.consumeToken(tokenHash: Secrets.hash(token), purpose: .activation, now: clock(), update: user, passwordHash: hash) else {
             throw FormErrors("token", "activation_link_invalid")
@@ -378,12 +379,20 @@ public struct AccountService: Sendable {
             return .failed
         }
         try await store.clearLoginFailures(key: LoginThrottle.pairKey(email: email, clientAddress: clientAddress))
+        let sessionID = try await startSession(for: user)
+        return .success(sessionID: sessionID, user: user, mustChangePassword: passwordExpired(user))
+    }
+
+    /// Opens a session for a user whose identity was just proven (password, or a provider's ID
+    /// token), in their first tenant; returns the id for the cookie (the store keeps its hash).
+    public func startSession(for user: User) async throws -> String {
+        let now = clock()
         let sessionID = Secrets.token()
         let tenants = try await store.memberships(userID: user.id)
         try await store.createSession(idHash: Secrets.hash(sessionID), Session(
             userID: user.id, tenantID: tenants.first?.tenant.id, csrfToken: Secrets.token(),
             createdAt: now, expiresAt: now.addingTimeInterval(AccountLifetimes.session)))
-        return .success(sessionID: sessionID, user: user, mustChangePassword: passwordExpired(user))
+        return sessionID
     }
 
     /// The session of a cookie, with its user; nil when unknown, expired, or the user is disabled.
@@ -397,8 +406,10 @@ public struct AccountService: Sendable {
         try await store.deleteSession(idHash: Secrets.hash(sessionID))
     }
 
-    /// True when the password is 90 days old or more: the user must set a new one first.
+    /// True when the password is 90 days old or more: the user must set a new one first. An
+    /// account without a password (signing in through a provider only) has none to expire.
     public func passwordExpired(_ user: User) -> Bool {
+        guard user.hasPassword else { return false }
         guard let changed = user.passwordChangedAt else { return true }
         return clock().timeIntervalSince(changed) >= AccountLifetimes.password
     }

@@ -40,6 +40,7 @@ extension StatusConfig {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
             "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp", "webhooks",
             "trusted_proxies",
+            "sign_in_providers",
         ])
         if let node = top["listen"] {
             guard let address = ListenAddress(try node.string()) else { throw node.error("expected host:port, such as 127.0.0.1:8080") }
@@ -70,6 +71,7 @@ extension StatusConfig {
                 return address
             }
         }
+        if let node = top["sign_in_providers"] { config.signInProviders = try SignInProvidersConfigReader.providers(node) }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")
         }
@@ -92,6 +94,7 @@ extension StatusConfig {
             baseURL = value.hasSuffix("/") ? String(value.dropLast()) : value
         }
         smtp = try SMTPConfigReader.applyEnvironment(environment, to: smtp)
+        signInProviders = try SignInProvidersConfigReader.applyEnvironment(environment, to: signInProviders, file: file)
     }
 
     private static func baseURL(_ text: String, node: ConfigNode) throws(ConfigError) -> String {

@@ -84,6 +84,33 @@ public struct StatusConfig: Sendable {
         public init() {}
     }
 
+    /// An OpenID Connect provider people may sign in with ("Continuer avec Google").
+    public struct SignInProvider: Sendable, Hashable {
+        /// A slug in the callback path, /login/oidc/{id}/callback: google, microsoft, keycloak...
+        public var id: String
+        /// The button's label: "Google".
+        public var name: String
+        /// The issuer URL, without a trailing slash; discovery is read from
+        /// {issuer}/.well-known/openid-configuration and must name this very issuer.
+        public var issuer: String
+        public var clientID: String
+        /// The client secret, from the file or from `clientSecretVariable` once the environment is read.
+        public var clientSecret: String
+        /// The environment variable the secret comes from (`client_secret_env`), if any.
+        public var clientSecretVariable: String?
+        /// Where `client_secret_env` was written, to name it when the variable is missing.
+        var secretLine: Int?
+
+        public init(id: String, name: String, issuer: String, clientID: String, clientSecret: String, clientSecretVariable: String? = nil) {
+            self.id = id
+            self.name = name
+            self.issuer = issuer
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.clientSecretVariable = clientSecretVariable
+        }
+    }
+
     public var file: String
     public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
     public var baseURL = "http://127.0.0.1:8080"
@@ -98,6 +125,8 @@ public struct StatusConfig: Sendable {
     /// The proxies in front of statusd (canonical IP addresses): only their `X-Forwarded-For`
     /// names the client, for login throttling.
     public var trustedProxies: [String] = []
+    /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
+    public var signInProviders: [SignInProvider] = []
 
     public init(file: String) {
         self.file = file
