@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import Portal
 import StatusModel
 
 /// Builds the router of the whole site; the executable wraps it in an Application. Each
@@ -7,7 +9,9 @@ import StatusModel
 public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, routeTable: RouteTable = RouteTable()) -> Router<StatusRequestContext> {
     // HEAD answers as GET on every GET route (without this, HEAD to any page was a 404).
     let router = Router(context: StatusRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: SecurityHeadersMiddleware())
+    let providerOrigins = (site.openIDSignIn?.providers ?? []).compactMap { URL(string: $0.issuer) }
+        .compactMap { url in url.host.map { "\(url.scheme ?? "https")://\($0)\(url.port.map { ":\($0)" } ?? "")" } }
+    router.add(middleware: SecurityHeadersMiddleware(formTargets: providerOrigins))
     router.add(middleware: ClientAddressMiddleware(trustedProxies: site.trustedProxies))
     router.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
     let pageGroup = router.group()
@@ -39,9 +43,11 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     }
 
     guard let accounts = site.accounts else { return router }
-    LoginController(accounts: accounts, pages: pages).addRoutes(to: routes)
-    PasswordController(accounts: accounts, pages: pages).addRoutes(to: routes)
-    AccountController(accounts: accounts, pages: pages).addRoutes(to: routes)
+    let providers = site.openIDSignIn?.providers ?? []
+    LoginController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
+    PasswordController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
+    AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn).addRoutes(to: routes)
+    if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
     TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
 
     let console = ConsolePages(store: site.store, pages: pages, calendar: site.calendar)

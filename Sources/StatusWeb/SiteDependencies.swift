@@ -25,6 +25,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let outbox: (any OutboxStore)?
     /// Status subscriptions; nil serves no subscription pages.
     let subscriptions: SubscriptionService?
+    /// Sign-in with OpenID Connect providers; nil shows no "Continuer avec …".
+    let openIDSignIn: OpenIDSignIn?
     /// The portal's service catalog and service subscriptions; nil serves no service pages.
     let serviceCatalog: ServiceCatalog?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
@@ -46,6 +48,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         outbox: (any OutboxStore)? = nil,
         subscriptions: SubscriptionService? = nil,
         serviceCatalog: ServiceCatalog? = nil,
+        openIDSignIn: OpenIDSignIn? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
@@ -55,6 +58,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.outbox = outbox
         self.subscriptions = subscriptions
         self.serviceCatalog = serviceCatalog
+        self.openIDSignIn = openIDSignIn
         self.announcementsChanged = announcementsChanged
         self.webhookPolicy = webhookPolicy
         self.pushChecks = pushChecks

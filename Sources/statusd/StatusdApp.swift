@@ -90,13 +90,14 @@ enum StatusdApp {
         let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL)
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
                                                 queued: { mail.wake(); webhooks.wake() }, logger: logger)
+        let accounts = accounts(config: config, database: database)
+        let signIn = config.signInProviders.isEmpty ? nil : openIDSignIn(config: config, database: database, accounts: accounts)
         let site = try await SiteDependencies(store: store, calendar: config.calendar, historyDays: config.historyDays,
-                                        baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
-                                        accounts: accounts(config: config, database: database),
-                                        outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
-                                        serviceCatalog: serviceCatalog(config: config, database: database),
-                                        announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
-                                        trustedProxies: config.trustedProxies)
+                                              baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
+                                              accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
+                                              serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
+                                              announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
+                                              trustedProxies: config.trustedProxies)
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)

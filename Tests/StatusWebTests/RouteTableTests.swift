@@ -41,7 +41,7 @@ import Testing
     /// A path of the table with its parameters filled: `{id}` → `value`.
     static func concrete(_ path: String, id: String = "1") -> String {
         var result = path
-        for (name, value) in [("slug", "loop"), ("token", "not-a-token"), ("action", "remove"), ("name", "http")] {
+        for (name, value) in [("slug", "loop"), ("token", "not-a-token"), ("action", "remove"), ("name", "http"), ("provider", "mock")] {
             result = result.replacingOccurrences(of: "{\(name)}", with: value).replacingOccurrences(of: ":\(name)", with: value)
         }
         return result.replacingOccurrences(of: "{id}", with: id).replacingOccurrences(of: ":id", with: id)

@@ -8,6 +8,10 @@ import StatusModel
 struct AccountController: Sendable {
     let accounts: AccountService
     let pages: Pages
+    /// The providers linked to the account, when sign-in with providers is configured.
+    let signIn: OpenIDSignIn?
+    /// The notices a redirect may ask for: only these, so a link cannot make the page say anything.
+    static let notices: Set<String> = ["provider_unlinked", "provider_last"]
 
     func addRoutes(to routes: SiteRoutes) {
         let users = routes.pages(.signedIn)
@@ -15,11 +19,16 @@ struct AccountController: Sendable {
             let signedIn = try context.requireUser()
             let tenants = signedIn.memberships
             let label = { (tenant: Tenant) in "\(tenant.name) (\(tenant.code))" }
+            let linked = try await signIn?.linkedProviders(userID: signedIn.user.id) ?? []
+            let asked = request.uri.queryParameters.get("notice").map { String($0) } ?? ""
+            let notice = Self.notices.contains(asked) ? pages.text("notice_\(asked)", request) : ""
             return try pages.portal(request, template: "account", titleKey: "account_title", csrf: signedIn.csrfToken,
                                     values: ["email": signedIn.user.email, "name": signedIn.user.displayName,
                                              "tenant": signedIn.tenant.map(label) ?? ""],
-                                    extra: ["admin": signedIn.role == .admin ? "yes" : "", "operator": signedIn.user.staffRole == .operator_ ? "yes" : ""],
-                                    items: tenants.count > 1 ? tenants.map { ["id": String($0.tenant.id), "name": label($0.tenant)] } : [])
+                                    extra: ["admin": signedIn.role == .admin ? "yes" : "", "operator": signedIn.user.staffRole == .operator_ ? "yes" : "",
+                                            "providers": signIn?.providers.isEmpty == false || !linked.isEmpty ? "yes" : "", "notice": notice],
+                                    items: tenants.count > 1 ? tenants.map { ["id": String($0.tenant.id), "name": label($0.tenant)] } : [],
+                                    keys: linked.map { ["id": $0.providerID, "name": $0.name, "email": $0.email] })
         }
         users.post("/account/tenant") { request, context in
             let signedIn = try context.requireUser()

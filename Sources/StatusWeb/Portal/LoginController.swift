@@ -8,18 +8,21 @@ import StatusModel
 struct LoginController: Sendable {
     let accounts: AccountService
     let pages: Pages
+    /// "Continuer avec …" under the form; none when no provider is configured.
+    let providers: [OpenIDProvider]
 
     func addRoutes(to routes: SiteRoutes) {
         let open = routes.pages(.anyone)
         open.get("/login") { request, _ in
-            try pages.anonymousForm(request, template: "login_email", titleKey: "login_title")
+            try pages.anonymousForm(request, template: "login_email", titleKey: "login_title", providers: providers)
         }
         open.post("/login") { request, context in
             let form = try await Forms.read(PortalForm.self, from: request, context: context)
             let email = form.email.trimmed
             guard EmailAddress.isValid(email) else {
                 return try pages.portal(request, template: "login_email", titleKey: "login_title", csrf: form.csrf.orEmpty,
-                                        values: ["email": email], errors: FormErrors("email", "error_email_invalid"), status: .unprocessableContent)
+                                        values: ["email": email], errors: FormErrors("email", "error_email_invalid"), providers: providers,
+                                        status: .unprocessableContent)
             }
             // The same second step whether or not the account exists.
             return try pages.portal(request, template: "login_password", titleKey: "login_title", csrf: form.csrf.orEmpty, values: ["email": email])

@@ -8,6 +8,8 @@ import StatusModel
 struct PasswordController: Sendable {
     let accounts: AccountService
     let pages: Pages
+    /// An invited user may activate with one of these instead of a password.
+    let providers: [OpenIDProvider]
 
     func addRoutes(to routes: SiteRoutes) {
         let router = routes.pages(.anyone)
@@ -16,7 +18,8 @@ struct PasswordController: Sendable {
             let token = try context.parameters.require("token")
             guard let user = try await accounts.pendingUser(activationToken: token) else { return try pages.invalidLink(request, "activation_link_invalid") }
             return try pages.anonymousForm(request, template: "activate", titleKey: "activate_title",
-                                           values: ["email": user.email, "language": pages.catalog.text("lang_name", Language(rawValue: user.language) ?? .fr)])
+                                           values: ["email": user.email, "language": pages.catalog.text("lang_name", Language(rawValue: user.language) ?? .fr)],
+                                           providers: providers)
         }
         router.post("/activate/:token") { request, context in
             let token = try context.parameters.require("token")

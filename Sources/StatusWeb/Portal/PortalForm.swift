@@ -14,6 +14,8 @@ struct PortalForm: CSRFProtectedForm {
     var lastName: String?
     var phone: String?
     var language: String?
+    /// Where a provider's sign-in lands afterwards (a path of this site).
+    var returnTo: String?
     /// "Changer de compte client": the tenant's id.
     var tenant: String?
     // Tenant administration.
