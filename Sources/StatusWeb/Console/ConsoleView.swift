@@ -12,8 +12,12 @@ struct ConsoleView {
     /// Nil shows no notice (an empty text would still open the template's section).
     var notice: String?
     var values: [String: String] = [:]
-    var errors: [String: String] = [:]
-    var hasErrors: Bool { !errors.isEmpty }
+    var errors: [String: String] = [:] {
+        didSet { hasErrors = !errors.isEmpty }
+    }
+    /// Stored, not computed: templates see stored properties only (swift-mustache reads them by
+    /// reflection), so the summary "the form has errors" never showed while this was computed.
+    private(set) var hasErrors = false
     var products: [Choice] = []
     var impacts: [Choice] = []
     var statuses: [Choice] = []

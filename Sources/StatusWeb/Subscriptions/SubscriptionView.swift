@@ -11,8 +11,11 @@ struct SubscriptionView {
     var notice: String?
     var message = ""
     var values: [String: String] = [:]
-    var errors: [String: String] = [:]
-    var hasErrors: Bool { !errors.isEmpty }
+    var errors: [String: String] = [:] {
+        didSet { hasErrors = !errors.isEmpty }
+    }
+    /// Stored: templates see stored properties only.
+    private(set) var hasErrors = false
     var products: [ConsoleView.Choice] = []
     var followsAll = true
     /// Where the form posts, and the button's words; nil shows no form.
