@@ -15,6 +15,9 @@ public struct StatusRequestContext: AuthRequestContext, RequestContext {
     /// wrote (`ClientAddressMiddleware`).
     public var clientAddress: String
 
+    /// Handlers answer JSON as `ResponseEncodable` values; this writes them the API's way.
+    public var responseEncoder: StatusJSONEncoder { StatusJSONEncoder() }
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"

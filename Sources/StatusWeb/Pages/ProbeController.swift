@@ -12,6 +12,11 @@ struct ProbeController<Store: StatusStore>: Sendable {
     let metricsText: (@Sendable () async -> String)?
     let clock: @Sendable () -> Date
 
+    /// `{"ok": true}`: the heartbeat was recorded.
+    struct HeartbeatAnswer: ResponseEncodable {
+        let ok: Bool
+    }
+
     func addRoutes(to routes: SiteRoutes) {
         routes.api(.anyone).post("push/:token") { _, context in
             // The token is the secret: an unknown one gets the same 404 as any wrong address.
@@ -19,7 +24,7 @@ struct ProbeController<Store: StatusStore>: Sendable {
                 throw APIError(.notFound, "unknown_token", "No push check has this token.")
             }
             try await store.recordHeartbeat(checkID: checkID, at: clock())
-            return APIv1JSON.response(["ok": true])
+            return HeartbeatAnswer(ok: true)
         }
         routes.pages(.anyone).get("/metrics") { _, _ in
             guard let metricsText else { throw HTTPError(.notFound) }

@@ -19,14 +19,14 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
             let shown = try await support.publicProducts().slugs
             // Incidents of hidden products only are left out, so ask for more than the page.
             let incidents = try await store.recentIncidents(limit: limit + 200).filter { isShown($0.productSlugs, shown) }.prefix(limit)
-            return APIv1JSON.response(APIv1.IncidentList(incidents: incidents.map { APIv1.IncidentView($0, timeZone: calendar.timeZone, shown: shown) }))
+            return APIv1.IncidentList(incidents: incidents.map { APIv1.IncidentView($0, timeZone: calendar.timeZone, shown: shown) })
         }
         api.get("incidents/:id") { _, context in
             let shown = try await support.publicProducts().slugs
             guard let incident = try await store.incident(id: try context.parameters.require("id")), isShown(incident.productSlugs, shown) else {
                 throw APIError.notFound("incident")
             }
-            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone, shown: shown))
+            return APIv1.IncidentView(incident, timeZone: calendar.timeZone, shown: shown)
         }
         staff.post("incidents") { request, _ in
             let body = try await APIv1JSON.decode(IncidentBody.self, from: request)
@@ -42,8 +42,7 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
             incident.post(.init(status: status, message: message, at: now))
             try await store.save(incident)
             announcementsChanged()
-            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone), status: .created,
-                                      location: "/api/v1/incidents/\(incident.id)")
+            return EditedResponse(status: .created, headers: [.location: "/api/v1/incidents/\(incident.id)"], response: APIv1.IncidentView(incident, timeZone: calendar.timeZone))
         }
         staff.patch("incidents/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -64,7 +63,7 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
                 $0.productSlugs = known
             }) else { throw APIError.notFound("incident") }
             announcementsChanged()
-            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone))
+            return APIv1.IncidentView(incident, timeZone: calendar.timeZone)
         }
         staff.post("incidents/:id/updates") { request, context in
             let id = try context.parameters.require("id")
@@ -82,8 +81,7 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
                 throw APIError.notFound("incident")
             }
             announcementsChanged()
-            return APIv1JSON.response(APIv1.IncidentView(incident, timeZone: calendar.timeZone), status: .created,
-                                      location: "/api/v1/incidents/\(incident.id)")
+            return EditedResponse(status: .created, headers: [.location: "/api/v1/incidents/\(incident.id)"], response: APIv1.IncidentView(incident, timeZone: calendar.timeZone))
         }
     }
 

@@ -3,6 +3,14 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
+/// Every JSON answer of the site, as `ResponseEncodable` values returned by handlers are
+/// written: snake_case keys, sorted, never stored by caches (`APIv1JSON.response`).
+public struct StatusJSONEncoder: ResponseEncoder {
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        APIv1JSON.response(value)
+    }
+}
+
 /// How `/api/v1` reads and writes JSON: snake_case keys, ISO 8601 dates with their offset,
 /// and a refused body explained field by field rather than a 500.
 enum APIv1JSON {

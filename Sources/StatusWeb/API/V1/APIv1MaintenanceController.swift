@@ -24,15 +24,15 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
             let shown = try await support.publicProducts().slugs
             let windows = try await store.maintenances(overlapping: DateInterval(start: from, end: to))
                 .filter { $0.productSlugs.contains(where: { shown.contains($0) }) }.sorted { $0.start < $1.start }
-            return APIv1JSON.response(APIv1.MaintenanceList(maintenance: windows.map {
+            return APIv1.MaintenanceList(maintenance: windows.map {
                 APIv1.MaintenanceView($0, now: now, timeZone: calendar.timeZone, shown: shown)
-            }))
+            })
         }
         api.get("maintenance/:id") { _, context in
             let shown = try await support.publicProducts().slugs
             guard let window = try await store.maintenance(id: try context.parameters.require("id")),
                   window.productSlugs.contains(where: { shown.contains($0) }) else { throw APIError.notFound("maintenance window") }
-            return APIv1JSON.response(APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone, shown: shown))
+            return APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone, shown: shown)
         }
         staff.post("maintenance") { request, _ in
             let body = try await APIv1JSON.decode(MaintenanceBody.self, from: request)
@@ -65,7 +65,7 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
     }
 
     /// Checks a window against the rules and its products against the store, then saves it.
-    private func saveWindow(_ window: Maintenance, status: HTTPResponse.Status) async throws -> Response {
+    private func saveWindow(_ window: Maintenance, status: HTTPResponse.Status) async throws -> EditedResponse<APIv1.MaintenanceView> {
         var window = window
         if let violation = AnnouncementRules.check(title: window.title, message: window.message, productSlugs: window.productSlugs)
             ?? AnnouncementRules.check(windowStart: window.start, end: window.end) {
@@ -74,8 +74,8 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
         window.productSlugs = try await support.knownProductSlugs(window.productSlugs)
         try await store.save(window)
         announcementsChanged()
-        return APIv1JSON.response(APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone), status: status,
-                                  location: "/api/v1/maintenance/\(window.id)")
+        let view = APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone)
+        return EditedResponse(status: status, headers: [.location: "/api/v1/maintenance/\(window.id)"], response: view)
     }
 
     /// An optional date of the query string; present but not ISO 8601 with an offset is 400.

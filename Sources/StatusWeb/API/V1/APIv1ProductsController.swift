@@ -20,25 +20,25 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
             let (products, _) = try await support.publicProducts()
             let conditions = try await store.conditions(now: clock())
             let language = pages.language(of: request)
-            return APIv1JSON.response(APIv1.ProductList(products: products.map { product in
+            return APIv1.ProductList(products: products.map { product in
                 let condition = conditions[product.slug] ?? .operational
                 return APIv1.ProductView(product, condition: condition, words: pages.catalog.text("condition_\(condition.rawValue)", language))
-            }))
+            })
         }
         api.get("products/:slug") { request, context in
             let product = try await publicProduct(try context.parameters.require("slug"))
             let now = clock()
             let history = try await store.history(productSlug: product.slug, days: lastDays(historyDays, now: now), now: now)
-            return APIv1JSON.response(APIv1.ProductView(product, condition: history.condition,
+            return APIv1.ProductView(product, condition: history.condition,
                                                         words: pages.catalog.text("condition_\(history.condition.rawValue)", pages.language(of: request)),
-                                                        uptime: history.uptime, days: historyDays))
+                                                        uptime: history.uptime, days: historyDays)
         }
         api.get("products/:slug/days") { request, context in
             let product = try await publicProduct(try context.parameters.require("slug"))
             let now = clock()
             let days = lastDays(try APIv1Input.queryInt(request, "days", in: 1...90, fallback: historyDays), now: now)
             let history = try await store.history(productSlug: product.slug, days: days, now: now)
-            return APIv1JSON.response(APIv1.ProductDaysView(slug: product.slug, days: dayViews(days, history.states, pages.language(of: request))))
+            return APIv1.ProductDaysView(slug: product.slug, days: dayViews(days, history.states, pages.language(of: request)))
         }
         api.get("days") { request, _ in
             let now = clock()
@@ -46,9 +46,9 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
             let (products, _) = try await support.publicProducts()
             let states = try await store.dayStates(days: days, now: now)
             let language = pages.language(of: request)
-            return APIv1JSON.response(APIv1.DaysView(days: days.map(\.description), products: products.map { product in
+            return APIv1.DaysView(days: days.map(\.description), products: products.map { product in
                 APIv1.ProductDaysView(slug: product.slug, days: dayViews(days, states[product.slug] ?? [], language))
-            }))
+            })
         }
         staff.post("products") { request, _ in
             let body = try await APIv1JSON.decode(ProductBody.self, from: request)
@@ -107,11 +107,11 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
     }
 
     /// A product as operators see it after a write, hidden or not.
-    private func productAnswer(_ slug: String, status: HTTPResponse.Status, request: Request) async throws -> Response {
+    private func productAnswer(_ slug: String, status: HTTPResponse.Status, request: Request) async throws -> EditedResponse<APIv1.ProductView> {
         guard let product = try await store.product(slug: slug) else { throw APIError.notFound("product") }
         let condition = try await store.conditions(now: clock())[slug] ?? .operational
-        return APIv1JSON.response(APIv1.ProductView(product, condition: condition, words: pages.catalog.text("condition_\(condition.rawValue)", pages.language(of: request))),
-                                  status: status, location: "/api/v1/products/\(slug)")
+        let view = APIv1.ProductView(product, condition: condition, words: pages.catalog.text("condition_\(condition.rawValue)", pages.language(of: request)))
+        return EditedResponse(status: status, headers: [.location: "/api/v1/products/\(slug)"], response: view)
     }
 }
 

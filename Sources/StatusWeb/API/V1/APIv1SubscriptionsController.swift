@@ -20,7 +20,7 @@ struct APIv1SubscriptionsController<Store: StatusStore>: Sendable {
         let staff = routes.api(.staffKey)
         staff.get("subscriptions") { request, _ in
             let all = try await subscriptions.store.subscriptions(limit: 10_000)
-            return APIv1JSON.response(APIv1.SubscriptionList(subscriptions: all.map { APIv1.SubscriptionView($0, timeZone: calendar.timeZone) }))
+            return APIv1.SubscriptionList(subscriptions: all.map { APIv1.SubscriptionView($0, timeZone: calendar.timeZone) })
         }
         api.post("subscriptions") { request, context in
             let body = try await APIv1JSON.decode(SubscriptionBody.self, from: request)
@@ -40,7 +40,9 @@ struct APIv1SubscriptionsController<Store: StatusStore>: Sendable {
                 } catch SubscriptionError.invalidEmail {
                     throw APIError.invalid("email", "This is not an email address.")
                 }
-                return APIv1JSON.response(APIv1.SubscriptionRequestView(status: "confirmation_sent", email: email.lowercased()), status: .accepted)
+                // Two kinds of answer from one route: each turned into a Response here.
+                let answer = APIv1.SubscriptionRequestView(status: "confirmation_sent", email: email.lowercased())
+                return try EditedResponse(status: .accepted, headers: [:], response: answer).response(from: request, context: context)
             case (nil, let url?):
                 try APIv1Input.requireStaffKey(context)
                 do {
@@ -53,7 +55,8 @@ struct APIv1SubscriptionsController<Store: StatusStore>: Sendable {
                 var view = APIv1.SubscriptionView(created, timeZone: calendar.timeZone)
                 // Shown once, like an API key: the receiver checks X-Statusd-Signature with it.
                 view.secret = secret
-                return APIv1JSON.response(view, status: .created, location: "/api/v1/subscriptions/\(created.id)")
+                return try EditedResponse(status: .created, headers: [.location: "/api/v1/subscriptions/\(created.id)"], response: view)
+                    .response(from: request, context: context)
             default:
                 throw APIError.invalid("email", "Give exactly one of email and url.")
             }
@@ -75,7 +78,7 @@ struct SubscriptionBody: Decodable {
 }
 
 extension APIv1 {
-    struct SubscriptionView: Encodable {
+    struct SubscriptionView: ResponseEncodable {
         let id: String
         let kind: String
         let email: String?
@@ -98,11 +101,11 @@ extension APIv1 {
         }
     }
 
-    struct SubscriptionList: Encodable {
+    struct SubscriptionList: ResponseEncodable {
         let subscriptions: [SubscriptionView]
     }
 
-    struct SubscriptionRequestView: Encodable {
+    struct SubscriptionRequestView: ResponseEncodable {
         let status: String
         let email: String
     }

@@ -68,7 +68,7 @@ struct APIv1DocumentController: Sendable {
             guard case .tenantKey(let key) = context.identity, let tenant = try await accounts.tenant(id: key.tenantID) else {
                 throw APIError.unauthorized
             }
-            return APIv1JSON.response(["code": tenant.code, "name": tenant.name, "key": key.name])
+            return APIv1.TenantView(code: tenant.code, name: tenant.name, key: key.name)
         }
     }
 }

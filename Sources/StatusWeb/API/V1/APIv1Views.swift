@@ -1,10 +1,11 @@
 import Foundation
+import Hummingbird
 import StatusModel
 
 /// The JSON shapes of `/api/v1`, built from domain values; keys become snake_case on the way
 /// out. openapi.yaml describes each one under components/schemas.
 enum APIv1 {
-    struct ProductView: Encodable {
+    struct ProductView: ResponseEncodable {
         let slug: String
         let name: String
         let family: String
@@ -39,12 +40,12 @@ enum APIv1 {
         let words: String
     }
 
-    struct ProductDaysView: Encodable {
+    struct ProductDaysView: ResponseEncodable {
         let slug: String
         let days: [DayView]
     }
 
-    struct DaysView: Encodable {
+    struct DaysView: ResponseEncodable {
         let days: [String]
         let products: [ProductDaysView]
     }
@@ -55,7 +56,7 @@ enum APIv1 {
         let at: String
     }
 
-    struct IncidentView: Encodable {
+    struct IncidentView: ResponseEncodable {
         let id: String
         let title: String
         let impact: String
@@ -98,11 +99,11 @@ enum APIv1 {
         }
     }
 
-    struct IncidentList: Encodable {
+    struct IncidentList: ResponseEncodable {
         let incidents: [IncidentView]
     }
 
-    struct MaintenanceView: Encodable {
+    struct MaintenanceView: ResponseEncodable {
         let id: String
         let title: String
         let message: String
@@ -124,11 +125,18 @@ enum APIv1 {
         }
     }
 
-    struct MaintenanceList: Encodable {
+    struct MaintenanceList: ResponseEncodable {
         let maintenance: [MaintenanceView]
     }
 
-    struct ProductList: Encodable {
+    struct ProductList: ResponseEncodable {
         let products: [ProductView]
+    }
+
+    /// `GET /api/v1/tenant`: the key's customer account.
+    struct TenantView: ResponseEncodable {
+        let code: String
+        let name: String
+        let key: String
     }
 }
