@@ -21,20 +21,15 @@ struct SessionAuthenticator: AuthenticatorMiddleware {
     }
 }
 
-/// Reads `Authorization: Bearer …` on `/api/v1`: a staff key or a tenant's key. It replaces
-/// whatever identity came before, so a browser's session cookie never authorizes an API call
-/// (the API takes no CSRF token). An unknown key is no identity: guarded routes answer 401.
-struct BearerKeyAuthenticator: RouterMiddleware {
+/// Reads `Authorization: Bearer …` on `/api/v1`: a staff key or a tenant's key. It is the
+/// API group's only authenticator (the session one serves the pages' group), so a browser's
+/// session cookie never authorizes an API call, which takes no CSRF token. An unknown key is
+/// no identity: guarded routes answer 401.
+struct BearerKeyAuthenticator: AuthenticatorMiddleware {
     typealias Context = StatusRequestContext
     let accounts: AccountService?
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        context.identity = try await identity(request)
-        return try await next(request, context)
-    }
-
-    private func identity(_ request: Request) async throws -> Identity? {
+    func authenticate(request: Request, context: Context) async throws -> Identity? {
         guard let accounts, let bearer = request.headers.bearer?.token.trimmingCharacters(in: .whitespaces), !bearer.isEmpty else { return nil }
         do {
             if let key = try await accounts.authenticateStaff(bearer: bearer) { return .staffKey(key) }
