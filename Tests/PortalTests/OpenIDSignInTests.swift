@@ -75,7 +75,7 @@ struct OpenIDSignInTests {
     @Test("An invited user activates their account through the provider and gets a session")
     func invitedUserActivates() async throws {
         let tenant = try await fixture.tenant()
-        _ = try await fixture.accounts.invite("grace@example.com", tenantID: tenant.id, language: "fr")
+        _ = try await fixture.accounts.invite("grace@example.com", tenantID: tenant.id, language: "fr", invitedBy: Inviter(name: "Test"))
         let outcome = try await signInThroughProvider("sub-grace", email: "Grace@Example.com",
                                                       extra: ["given_name": "Grace", "family_name": "Hopper"])
         guard case .signedIn(let sessionID, let user, let returnTo, let activated, let linked) = outcome else {
@@ -274,7 +274,7 @@ struct OpenIDSignInTests {
     @Test("Unlinking keeps a way to sign in: refused for the last provider of an account without password")
     func unlinkRules() async throws {
         let tenant = try await fixture.tenant()
-        _ = try await fixture.accounts.invite("grace@example.com", tenantID: tenant.id, language: "fr")
+        _ = try await fixture.accounts.invite("grace@example.com", tenantID: tenant.id, language: "fr", invitedBy: Inviter(name: "Test"))
         guard case .signedIn(_, let grace, _, _, _) = try await signInThroughProvider("sub-grace", email: "grace@example.com") else {
             Issue.record("expected a sign-in")
             return
