@@ -70,7 +70,9 @@ struct PasswordController: Sendable {
             }
         }
         signedIn.get("/password/change") { request, context in
-            try pages.portal(request, template: "password_change", titleKey: "change_title", csrf: try context.requireUser().csrfToken)
+            let user = try context.requireUser()
+            return try pages.portal(request, template: "password_change", titleKey: "change_title", csrf: user.csrfToken,
+                                    extra: ["expired": user.passwordExpired ? "yes" : ""])
         }
         signedIn.post("/password/change") { request, context in
             let current = try context.requireUser()
@@ -81,7 +83,7 @@ struct PasswordController: Sendable {
                 return Forms.redirect(to: "/account")
             } catch let errors as FormErrors {
                 return try pages.portal(request, template: "password_change", titleKey: "change_title", csrf: current.csrfToken,
-                                        errors: errors, status: .unprocessableContent)
+                                        errors: errors, extra: ["expired": current.passwordExpired ? "yes" : ""], status: .unprocessableContent)
             }
         }
     }
