@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Every page of the site on a phone (390 px) and a desktop (1280 px): nothing scrolls
+sideways. Visits the public pages anonymously, the portal and its administration as a tenant's
+administrator, and the console as an operator (both activate their account first).
+
+Run by Tests/EndToEndTests/LayoutBrowserTests.swift:
+    /usr/bin/python3 layout_walk.py BASE_URL ADMIN_ACTIVATION_LINK OPERATOR_ACTIVATION_LINK SCREENSHOTS_FOLDER
+Closes with "N passed, M failed"; exits 1 on any failure.
+"""
+import os
+import sys
+
+from headless import chromium, run_steps
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, ADMIN_LINK, OPERATOR_LINK, SHOTS = sys.argv[1:5]
+STEPS = []
+PUBLIC = ["/", "/products/loop", "/login", "/password/forgot", "/subscribe", "/no/such/page"]
+CUSTOMER = ["/account", "/account/subscriptions", "/services", "/admin/users", "/admin/services", "/password/change"]
+CONSOLE = ["/staff/incidents", "/staff/maintenance", "/staff/products", "/staff/tenants", "/staff/services", "/staff/outbox", "/staff/api-keys"]
+
+
+def step(function):
+    STEPS.append(function)
+    return function
+
+
+def wait(driver, condition):
+    return WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(condition)
+
+
+def activate_and_sign_in(driver, link, email):
+    driver.delete_all_cookies()
+    driver.get(link + "?lang=fr")
+    for name, value in [("firstName", "Camille"), ("lastName", "Martin"), ("phone", "0102030405"),
+                        ("password", "Secret#2026"), ("confirmation", "Secret#2026")]:
+        wait(driver, lambda d: d.find_element(By.ID, name)).send_keys(value)
+    driver.find_element(By.ID, "activate").click()
+    wait(driver, lambda d: "activé" in d.find_element(By.ID, "message").text)
+    driver.get(BASE + "/login?lang=fr")
+    wait(driver, lambda d: d.find_element(By.ID, "email")).send_keys(email)
+    driver.find_element(By.ID, "continue").click()
+    wait(driver, lambda d: d.find_element(By.ID, "password")).send_keys("Secret#2026")
+    driver.find_element(By.ID, "login").click()
+    wait(driver, lambda d: d.current_url.startswith(BASE + "/account"))
+
+
+def sweep(driver, paths, who):
+    """Each page at both widths: the document is no wider than the window."""
+    too_wide = []
+    for path in paths:
+        for width in (390, 1280):
+            driver.set_window_size(width, 900)
+            driver.get(BASE + path)
+            wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+            scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            name = f"{who}-{path.strip('/').replace('/', '_') or 'grid'}-{width}.png"
+            driver.save_screenshot(os.path.join(SHOTS, name))
+            if scroll > inner:
+                too_wide.append(f"{path} at {width} px: {scroll} px wide")
+    assert not too_wide, "pages that scroll sideways: " + "; ".join(too_wide)
+
+
+@step
+def public_pages_fit_a_phone(driver):
+    sweep(driver, PUBLIC, "anonymous")
+
+
+@step
+def portal_and_administration_pages_fit_a_phone(driver):
+    activate_and_sign_in(driver, ADMIN_LINK, "admin@client.fr")
+    sweep(driver, CUSTOMER, "admin")
+
+
+@step
+def console_pages_fit_a_phone(driver):
+    activate_and_sign_in(driver, OPERATOR_LINK, "ops@vendor.fr")
+    sweep(driver, CONSOLE, "operator")
+
+
+if __name__ == "__main__":
+    sys.exit(run_steps(STEPS, lambda: chromium(window="390,900", language="fr")))
