@@ -17,6 +17,8 @@ import Testing
         "title=T&products%5B%5D=loop&start=99999-11-25T22%3A00&end=99999-11-26T22%3A00",
         "name=N&slug=ok&position=99999999999999999999999&visibility=nope&family=" + String(repeating: "f", count: 5000),
         "scope=chosen&products%5B%5D=&email=%40",
+        // The checkboxes as a hand-written client might send them: plain names, mixed with bracketed ones, nested.
+        "title=T&products=loop&products%5B%5D=stream&products=xrp", "products%5B%5D%5B%5D=loop&products%5Bx%5D=y&scope%5B%5D=chosen",
     ]
 
     @Test(arguments: bodies.indices)
