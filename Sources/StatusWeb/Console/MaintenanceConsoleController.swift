@@ -52,7 +52,7 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
             }
         }
         router.post("/staff/maintenance/:id/cancel") { request, context in
-            let staff = try context.requireUser()
+            _ = try context.requireUser()
             let window = try await requireWindow(context)
             _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             _ = try await store.deleteMaintenance(id: window.id)

@@ -89,7 +89,7 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
             return Forms.redirect(to: "/staff/products?notice=check_saved")
         }
         router.post("/staff/products/:slug/checks/:name/delete") { request, context in
-            let staff = try context.requireUser()
+            _ = try context.requireUser()
             _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard try await store.deleteConsoleCheck(productSlug: try context.parameters.require("slug"),
                                                      name: try context.parameters.require("name")) else { throw HTTPError(.notFound) }
