@@ -51,7 +51,7 @@ def set_datetime(driver, field, moment):
 
 
 def tick(driver, form_id, values):
-    for box in driver.find_elements(By.CSS_SELECTOR, f"#{form_id} input[name=products]"):
+    for box in driver.find_elements(By.CSS_SELECTOR, f"#{form_id} input[name='products[]']"):
         if (box.get_attribute("value") in values) != box.is_selected():
             box.click()
 
@@ -84,7 +84,7 @@ def visitor_follows_one_product_only(driver):
     submit(driver, "save")
     wait_text(driver, "#notice", "Votre choix est enregistré.")
     assert driver.find_element(By.ID, "scope-chosen").is_selected()
-    ticked = [b.get_attribute("value") for b in driver.find_elements(By.CSS_SELECTOR, "input[name=products]") if b.is_selected()]
+    ticked = [b.get_attribute("value") for b in driver.find_elements(By.CSS_SELECTOR, "input[name='products[]']") if b.is_selected()]
     assert ticked == ["loop"], ticked
 
 

@@ -32,7 +32,7 @@ import Testing
         return "\(incidents)\n\(windows.sorted { $0.id < $1.id })\n\(products)"
     }
 
-    static let writeBody = "title=Panne&products=loop&impact=major&status=resolved&message=Fin&start=2026-11-21T10%3A00&end=2026-11-21T12%3A00"
+    static let writeBody = "title=Panne&products%5B%5D=loop&impact=major&status=resolved&message=Fin&start=2026-11-21T10%3A00&end=2026-11-21T12%3A00"
         + "&name=Cegid+Pulse&slug=pulse&family=RH&position=1&visibility=hidden"
 
     static let routes: [(String, HTTPRequest.Method)] = [
@@ -103,7 +103,7 @@ import Testing
         let ops = world.operatorLogin
         try await world.test { client in
             let (headers, body) = formRequest(session: ops.session,
-                                              "csrf=\(ops.csrf)&title=Connexions+impossibles&products=loop&impact=major&status=investigating&message=Nous+analysons.")
+                                              "csrf=\(ops.csrf)&title=Connexions+impossibles&products%5B%5D=loop&impact=major&status=investigating&message=Nous+analysons.")
             let location = try await client.execute(uri: "/staff/incidents", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
                 return try #require(response.headers[.location])
@@ -178,17 +178,17 @@ import Testing
     }
 
     static let badIncidents: [(body: String, field: String, message: String, kept: (String, String)?)] = [
-        ("title=&products=loop&impact=major&status=investigating&message=Nous+analysons.", "title", "Give a title.", ("message", "Nous analysons.")),
-        ("title=%20%20&products=loop&impact=major&status=investigating&message=m", "title", "Give a title.", nil),
+        ("title=&products%5B%5D=loop&impact=major&status=investigating&message=Nous+analysons.", "title", "Give a title.", ("message", "Nous analysons.")),
+        ("title=%20%20&products%5B%5D=loop&impact=major&status=investigating&message=m", "title", "Give a title.", nil),
         ("title=Panne+totale&impact=major&status=investigating&message=m", "products", "Choose at least one product.", ("title", "Panne totale")),
-        ("title=Panne+totale&products=nope&impact=major&status=investigating&message=m", "products", "One of the products does not exist.",
+        ("title=Panne+totale&products%5B%5D=nope&impact=major&status=investigating&message=m", "products", "One of the products does not exist.",
          ("title", "Panne totale")),
-        ("title=Panne+totale&products=loop&impact=huge&status=investigating&message=m", "impact", "Choose one of the values offered.",
+        ("title=Panne+totale&products%5B%5D=loop&impact=huge&status=investigating&message=m", "impact", "Choose one of the values offered.",
          ("title", "Panne totale")),
-        ("title=Panne+totale&products=loop&impact=major&status=fixed&message=m", "status", "Choose one of the values offered.",
+        ("title=Panne+totale&products%5B%5D=loop&impact=major&status=fixed&message=m", "status", "Choose one of the values offered.",
          ("title", "Panne totale")),
-        ("title=Panne+totale&products=loop&impact=major&status=investigating&message=", "message", "Write a message.", ("title", "Panne totale")),
-        ("title=\(String(repeating: "x", count: 201))&products=loop&impact=major&status=investigating&message=m", "title",
+        ("title=Panne+totale&products%5B%5D=loop&impact=major&status=investigating&message=", "message", "Write a message.", ("title", "Panne totale")),
+        ("title=\(String(repeating: "x", count: 201))&products%5B%5D=loop&impact=major&status=investigating&message=m", "title",
          "The title is limited to 200 characters.", ("title", String(repeating: "x", count: 201))),
     ]
 
@@ -214,7 +214,7 @@ import Testing
         let world = try await PortalSiteFixture()
         let ops = world.operatorLogin
         try await world.test { client in
-            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=&products=loop&products=stream&impact=minor&status=identified&message=m")
+            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=&products%5B%5D=loop&products%5B%5D=stream&impact=minor&status=identified&message=m")
             try await client.execute(uri: "/staff/incidents", method: .post, headers: headers, body: body) { response in
                 let html = String(buffer: response.body)
                 #expect(html.contains("value=\"loop\" checked"))
@@ -234,8 +234,8 @@ import Testing
             for (uri, body, field, message) in [
                 ("/staff/incidents/inc1/updates", "status=resolved&message=", "message", "Write a message."),
                 ("/staff/incidents/inc1/updates", "status=done&message=m", "status", "Choose one of the values offered."),
-                ("/staff/incidents/inc1", "title=&products=loop&impact=minor", "edit-title", "Give a title."),
-                ("/staff/incidents/inc1", "title=T&products=loop&impact=huge", "impact", "Choose one of the values offered."),
+                ("/staff/incidents/inc1", "title=&products%5B%5D=loop&impact=minor", "edit-title", "Give a title."),
+                ("/staff/incidents/inc1", "title=T&products%5B%5D=loop&impact=huge", "impact", "Choose one of the values offered."),
                 ("/staff/incidents/inc1", "title=T&impact=minor", "products", "Choose at least one product."),
             ] {
                 let (headers, form) = formRequest(session: ops.session, "csrf=\(ops.csrf)&" + body)
@@ -257,7 +257,7 @@ import Testing
         let world = try await Self.worldWithHistory()
         let ops = world.operatorLogin
         try await world.test { client in
-            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Lenteurs+de+connexion&products=loop&products=stream&impact=major")
+            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Lenteurs+de+connexion&products%5B%5D=loop&products%5B%5D=stream&impact=major")
             try await client.execute(uri: "/staff/incidents/inc1", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/staff/incidents/inc1?notice=incident_saved")
@@ -279,7 +279,7 @@ import Testing
                 #expect(String(buffer: response.body).contains("Page not found"))
             }
             for uri in ["/staff/incidents/nope", "/staff/incidents/nope/updates"] {
-                let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=T&products=loop&impact=minor&status=resolved&message=m")
+                let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=T&products%5B%5D=loop&impact=minor&status=resolved&message=m")
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
                     #expect(response.status == .notFound, "\(uri)")
                 }
@@ -294,7 +294,7 @@ import Testing
         let world = try await PortalSiteFixture()
         let ops = world.operatorLogin
         try await world.test { client in
-            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Mont%C3%A9e+de+version&products=loop&products=stream"
+            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Mont%C3%A9e+de+version&products%5B%5D=loop&products%5B%5D=stream"
                                                                     + "&start=2026-11-25T22%3A00&end=2026-11-26T02%3A00&message=Coupure+br%C3%A8ve.&weekly=on")
             try await client.execute(uri: "/staff/maintenance", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
@@ -324,7 +324,7 @@ import Testing
                 #expect(html.contains("name=\"weekly\" checked"))
             }
             // An end before the start: the error next to "end", everything typed kept.
-            let (badHeaders, bad) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Autre&products=loop"
+            let (badHeaders, bad) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Autre&products%5B%5D=loop"
                                                                      + "&start=2026-11-25T22%3A00&end=2026-11-25T21%3A00&message=Texte&weekly=on")
             try await client.execute(uri: "/staff/maintenance/\(window.id)", method: .post, headers: badHeaders, body: bad) { response in
                 #expect(response.status == .unprocessableContent)
@@ -338,7 +338,7 @@ import Testing
             }
             #expect(try await world.store.maintenance(id: window.id) == window)
             // The edit: a new title, one product, no longer weekly.
-            let (editHeaders, edit) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Mont%C3%A9e+de+version+v2&products=stream"
+            let (editHeaders, edit) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Mont%C3%A9e+de+version+v2&products%5B%5D=stream"
                                                                        + "&start=2026-11-25T23%3A00&end=2026-11-26T01%3A00&message=")
             try await client.execute(uri: "/staff/maintenance/\(window.id)", method: .post, headers: editHeaders, body: edit) { response in
                 #expect(response.status == .seeOther)
@@ -365,7 +365,7 @@ import Testing
         let world = try await PortalSiteFixture()
         let ops = world.operatorLogin
         try await world.test { client in
-            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Migration&products=xrp"
+            let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Migration&products%5B%5D=xrp"
                                                                     + "&start=2026-11-25T22%3A00&end=2026-11-25T22%3A00&weekly=on")
             try await client.execute(uri: "/staff/maintenance", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .unprocessableContent)
@@ -376,7 +376,7 @@ import Testing
                 #expect(html.contains("value=\"xrp\" checked"))
                 #expect(html.contains("name=\"weekly\" checked"))
             }
-            let (noDateHeaders, noDate) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Migration&products=xrp&start=demain&end=")
+            let (noDateHeaders, noDate) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=Migration&products%5B%5D=xrp&start=demain&end=")
             try await client.execute(uri: "/staff/maintenance", method: .post, headers: noDateHeaders, body: noDate) { response in
                 #expect(response.status == .unprocessableContent)
                 let html = String(buffer: response.body)
@@ -397,7 +397,7 @@ import Testing
                 #expect(response.status == .notFound)
             }
             for uri in ["/staff/maintenance/nope", "/staff/maintenance/nope/cancel"] {
-                let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=T&products=loop&start=2026-11-25T22%3A00&end=2026-11-25T23%3A00")
+                let (headers, body) = formRequest(session: ops.session, "csrf=\(ops.csrf)&title=T&products%5B%5D=loop&start=2026-11-25T22%3A00&end=2026-11-25T23%3A00")
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { response in
                     #expect(response.status == .notFound, "\(uri)")
                 }

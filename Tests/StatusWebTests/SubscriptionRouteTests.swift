@@ -54,7 +54,7 @@ import Testing
                 return try #require(Self.csrfCookie(response))
             }
             let token = String(csrf.dropFirst("csrf=".count))
-            let (headers, body) = formRequest(cookies: [csrf], "csrf=\(token)&email=Reader%40Client.fr&scope=chosen&products=loop")
+            let (headers, body) = formRequest(cookies: [csrf], "csrf=\(token)&email=Reader%40Client.fr&scope=chosen&products%5B%5D=loop")
             try await client.execute(uri: "/subscribe", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
@@ -118,21 +118,21 @@ import Testing
             }
             #expect(try await Self.subscription(world, "reader@client.fr")?.productSlugs == ["loop"])
 
-            let (changeHeaders, change) = formRequest(cookies: [csrf], "csrf=\(token)&scope=chosen&products=stream&products=xrp&products=secret")
+            let (changeHeaders, change) = formRequest(cookies: [csrf], "csrf=\(token)&scope=chosen&products%5B%5D=stream&products%5B%5D=xrp&products%5B%5D=secret")
             try await client.execute(uri: "/subscriptions/\(manageToken)", method: .post, headers: changeHeaders, body: change) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/subscriptions/\(manageToken)?notice=subscription_saved")
             }
             #expect(try await Self.subscription(world, "reader@client.fr")?.productSlugs == ["stream", "xrp"])
 
-            let (allHeaders, all) = formRequest(cookies: [csrf], "csrf=\(token)&scope=all&products=loop")
+            let (allHeaders, all) = formRequest(cookies: [csrf], "csrf=\(token)&scope=all&products%5B%5D=loop")
             try await client.execute(uri: "/subscriptions/\(manageToken)", method: .post, headers: allHeaders, body: all) { response in
                 #expect(response.status == .seeOther)
             }
             #expect(try await Self.subscription(world, "reader@client.fr")?.followsEveryProduct == true)
 
             // The settings form is a form like any other: no token, no change.
-            let (noTokenHeaders, noToken) = formRequest("scope=chosen&products=loop")
+            let (noTokenHeaders, noToken) = formRequest("scope=chosen&products%5B%5D=loop")
             try await client.execute(uri: "/subscriptions/\(manageToken)", method: .post, headers: noTokenHeaders, body: noToken) { response in
                 #expect(response.status == .forbidden)
             }
@@ -270,7 +270,7 @@ import Testing
                 try await client.execute(uri: "/subscriptions/\(token)/unsubscribe", method: .get, headers: pageHeaders()) { response in
                     #expect(response.status == .notFound, "\(token)")
                 }
-                let (headers, body) = formRequest(cookies: [cookie], "csrf=\(csrf)&scope=chosen&products=xrp")
+                let (headers, body) = formRequest(cookies: [cookie], "csrf=\(csrf)&scope=chosen&products%5B%5D=xrp")
                 try await client.execute(uri: "/subscriptions/\(token)", method: .post, headers: headers, body: body) { response in
                     #expect(response.status == .notFound, "\(token)")
                 }
@@ -336,7 +336,7 @@ import Testing
             }
             #expect(try await world.subscriptionStore.subscription(userID: member.user.id) == nil)
 
-            let (headers, body) = formRequest(session: member.session, "csrf=\(member.csrf)&scope=chosen&products=loop")
+            let (headers, body) = formRequest(session: member.session, "csrf=\(member.csrf)&scope=chosen&products%5B%5D=loop")
             try await client.execute(uri: "/subscribe", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/account/subscriptions?notice=subscribed")
@@ -363,7 +363,7 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 #expect(String(buffer: response.body).showsError("Choose at least one product.", nextTo: "products"))
             }
-            let (changeHeaders, change) = formRequest(session: member.session, "csrf=\(member.csrf)&scope=chosen&products=stream")
+            let (changeHeaders, change) = formRequest(session: member.session, "csrf=\(member.csrf)&scope=chosen&products%5B%5D=stream")
             try await client.execute(uri: "/account/subscriptions", method: .post, headers: changeHeaders, body: change) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/account/subscriptions?notice=subscription_saved")
@@ -402,7 +402,7 @@ import Testing
         let ops = world.operatorLogin
         try await world.test { client in
             let (headers, body) = formRequest(session: ops.session,
-                                              "csrf=\(ops.csrf)&title=Connexions+impossibles&products=loop&impact=major&status=investigating&message=Nous+analysons.")
+                                              "csrf=\(ops.csrf)&title=Connexions+impossibles&products%5B%5D=loop&impact=major&status=investigating&message=Nous+analysons.")
             try await client.execute(uri: "/staff/incidents", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
             }
@@ -432,7 +432,7 @@ import Testing
         // A hidden product's incident is not news for customers.
         try await world.test { client in
             let (headers, body) = formRequest(session: ops.session,
-                                              "csrf=\(ops.csrf)&title=Beta+en+panne&products=secret&impact=major&status=investigating&message=m")
+                                              "csrf=\(ops.csrf)&title=Beta+en+panne&products%5B%5D=secret&impact=major&status=investigating&message=m")
             try await client.execute(uri: "/staff/incidents", method: .post, headers: headers, body: body) { response in
                 #expect(response.status == .seeOther)
             }

@@ -12,13 +12,15 @@ struct ConsolePages<Store: StatusStore>: Sendable {
     let pages: Pages
     let calendar: DayCalendar
 
-    func view(_ request: Request, titleKey: String, csrf: String, form: FormValues, errors: [String: String]) async throws -> ConsoleView {
+    /// `values`: the form's text fields as typed (or as saved); `chosen`: the product boxes to tick.
+    func view(_ request: Request, titleKey: String, csrf: String, values: [String: String], chosen: [String] = [],
+              errors: [String: String]) async throws -> ConsoleView {
         let language = pages.language(of: request)
         var view = ConsoleView(page: pages.chrome(request, titleKey: titleKey), csrf: csrf)
-        view.values = form.single
+        view.values = values
         // A key of the catalogs, or a sentence already (the config reader's, for a check).
         view.errors = errors.mapValues { pages.catalog.text($0, language) }
-        let chosen = Set(form.all("products"))
+        let chosen = Set(chosen)
         view.products = try await store.products().map { .init(value: $0.slug, label: $0.name, selected: chosen.contains($0.slug)) }
         if let notice = request.uri.queryParameters.get("notice"), ConsoleView.notices.contains(notice) {
             view.notice = pages.catalog.text("notice_\(notice)", language)

@@ -22,11 +22,11 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
         }
         router.post("/staff/incidents") { request, context in
             let staff = try context.requireUser()
-            let form = try await FormValues.readChecked(request, context: context)
-            let draft = AnnouncementDraft(title: form["title"] ?? "", message: form["message"] ?? "", productSlugs: form.all("products"))
+            let form = try await Forms.read(IncidentForm.self, from: request, context: context)
+            let draft = AnnouncementDraft(title: form.title.orEmpty, message: form.message.orEmpty, productSlugs: form.chosenProducts)
             var errors = draft.errors(knownSlugs: try await console.productSlugs(), messageRequired: true)
-            let impact = Incident.Impact(rawValue: form["impact"] ?? "")
-            let status = Incident.Status(rawValue: form["status"] ?? "")
+            let impact = Incident.Impact(rawValue: form.impact.orEmpty)
+            let status = Incident.Status(rawValue: form.status.orEmpty)
             if impact == nil { errors["impact"] = "error_choice_invalid" }
             if status == nil { errors["status"] = "error_choice_invalid" }
             guard errors.isEmpty, let impact, let status else {
@@ -47,15 +47,15 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
         router.post("/staff/incidents/:id/updates") { request, context in
             let staff = try context.requireUser()
             var incident = try await requireIncident(context)
-            let form = try await FormValues.readChecked(request, context: context)
-            let message = (form["message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let form = try await Forms.read(IncidentUpdateForm.self, from: request, context: context)
+            let message = form.message.trimmed
             var errors: [String: String] = [:]
-            let status = Incident.Status(rawValue: form["status"] ?? "")
+            let status = Incident.Status(rawValue: form.status.orEmpty)
             if status == nil { errors["status"] = "error_choice_invalid" }
             if message.isEmpty { errors["message"] = "error_message_required" }
             if message.count > AnnouncementDraft.maxMessage { errors["message"] = "error_message_too_long" }
             guard errors.isEmpty, let status else {
-                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
+                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, update: form, errors: errors,
                                               status: .unprocessableContent)
             }
             let now = clock()
@@ -69,13 +69,13 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
         router.post("/staff/incidents/:id") { request, context in
             let staff = try context.requireUser()
             var incident = try await requireIncident(context)
-            let form = try await FormValues.readChecked(request, context: context)
-            let draft = AnnouncementDraft(title: form["title"] ?? "", message: "", productSlugs: form.all("products"))
+            let form = try await Forms.read(IncidentForm.self, from: request, context: context)
+            let draft = AnnouncementDraft(title: form.title.orEmpty, message: "", productSlugs: form.chosenProducts)
             var errors = draft.errors(knownSlugs: try await console.productSlugs(), messageRequired: false)
-            let impact = Incident.Impact(rawValue: form["impact"] ?? "")
+            let impact = Incident.Impact(rawValue: form.impact.orEmpty)
             if impact == nil { errors["impact"] = "error_choice_invalid" }
             guard errors.isEmpty, let impact else {
-                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, form: form, errors: errors,
+                return try await incidentPage(request, csrf: staff.csrfToken, incident: incident, edit: form, errors: errors,
                                               status: .unprocessableContent)
             }
             guard let edited = try await store.changeIncident(id: incident.id, {
@@ -93,30 +93,34 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
         return incident
     }
 
-    private func incidentsPage(_ request: Request, csrf: String, form: FormValues = FormValues(), errors: [String: String] = [:],
+    /// `form`: the declaration refused, shown again as typed; nil shows an empty form.
+    private func incidentsPage(_ request: Request, csrf: String, form: IncidentForm? = nil, errors: [String: String] = [:],
                                status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pages.language(of: request)
-        var view = try await console.view(request, titleKey: "console_incidents_title", csrf: csrf, form: form, errors: errors)
+        var view = try await console.view(request, titleKey: "console_incidents_title", csrf: csrf, values: form?.keptValues ?? [:],
+                                          chosen: form?.chosenProducts ?? [], errors: errors)
         view.impacts = Incident.Impact.allCases.map {
-            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: (form["impact"] ?? "major") == $0.rawValue)
+            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: (form?.impact ?? "major") == $0.rawValue)
         }
-        view.statuses = statusChoices(selected: form["status"] ?? "investigating", language: language)
+        view.statuses = statusChoices(selected: form?.status ?? "investigating", language: language)
         let names = try await console.productNames()
         view.incidents = try await store.recentIncidents(limit: 50).map { incidentRow($0, names: names, language: language) }
         return try console.page(view, template: "console_incidents", status: status)
     }
 
-    private func incidentPage(_ request: Request, csrf: String, incident: Incident, form: FormValues = FormValues(),
+    /// The page holds two forms: the one posted (`edit` or `update`) keeps what was typed, the
+    /// other shows the incident as it is.
+    private func incidentPage(_ request: Request, csrf: String, incident: Incident, edit: IncidentForm? = nil, update: IncidentUpdateForm? = nil,
                               errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pages.language(of: request)
-        // The page holds two forms: the one posted keeps what was typed, the other shows the incident.
-        var edit = FormValues(pairs: [("title", incident.title), ("impact", incident.impact.rawValue)] + incident.productSlugs.map { ("products", $0) })
-        if form["title"] != nil { edit = form } else { edit.pairs += form.pairs }
-        var view = try await console.view(request, titleKey: "console_incident_title", csrf: csrf, form: edit, errors: errors)
+        let shown = edit ?? IncidentForm(title: incident.title, impact: incident.impact.rawValue, products: incident.productSlugs)
+        let values = shown.keptValues.merging(update?.keptValues ?? [:]) { _, typed in typed }
+        var view = try await console.view(request, titleKey: "console_incident_title", csrf: csrf, values: values,
+                                          chosen: shown.chosenProducts, errors: errors)
         view.impacts = Incident.Impact.allCases.map {
-            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: (edit["impact"] ?? "") == $0.rawValue)
+            .init(value: $0.rawValue, label: pages.catalog.text("impact_\($0.rawValue)", language), selected: shown.impact.orEmpty == $0.rawValue)
         }
-        view.statuses = statusChoices(selected: form["status"] ?? (incident.isResolved ? "resolved" : incident.status.rawValue), language: language)
+        view.statuses = statusChoices(selected: update?.status ?? (incident.isResolved ? "resolved" : incident.status.rawValue), language: language)
         view.incident = incidentRow(incident, names: try await console.productNames(), language: language)
         return try console.page(view, template: "console_incident", status: status)
     }

@@ -22,7 +22,7 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
         }
         router.post("/staff/maintenance") { request, context in
             let staff = try context.requireUser()
-            let form = try await FormValues.readChecked(request, context: context)
+            let form = try await Forms.read(MaintenanceForm.self, from: request, context: context)
             switch try await window(from: form, id: IncidentID.make()) {
             case .failure(let errors):
                 return try await maintenancePage(request, csrf: staff.csrfToken, form: form, errors: errors.fields, status: .unprocessableContent)
@@ -40,7 +40,7 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
         router.post("/staff/maintenance/:id") { request, context in
             let staff = try context.requireUser()
             let existing = try await requireWindow(context)
-            let form = try await FormValues.readChecked(request, context: context)
+            let form = try await Forms.read(MaintenanceForm.self, from: request, context: context)
             switch try await window(from: form, id: existing.id) {
             case .failure(let errors):
                 return try await windowPage(request, csrf: staff.csrfToken, window: existing, form: form, errors: errors.fields,
@@ -52,9 +52,9 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
             }
         }
         router.post("/staff/maintenance/:id/cancel") { request, context in
-            let staff = try context.requireUser()
+            _ = try context.requireUser()
             let window = try await requireWindow(context)
-            let form = try await FormValues.readChecked(request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             _ = try await store.deleteMaintenance(id: window.id)
             announcementsChanged()
             return Forms.redirect(to: "/staff/maintenance?notice=maintenance_cancelled")
@@ -65,14 +65,14 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
         let fields: [String: String]
     }
 
-    private func window(from form: FormValues, id: String) async throws -> Result<Maintenance, FieldErrors> {
-        let draft = AnnouncementDraft(title: form["title"] ?? "", message: form["message"] ?? "", productSlugs: form.all("products"))
-        let start = localDateTime(form["start"] ?? ""), end = localDateTime(form["end"] ?? "")
+    private func window(from form: MaintenanceForm, id: String) async throws -> Result<Maintenance, FieldErrors> {
+        let draft = AnnouncementDraft(title: form.title.orEmpty, message: form.message.orEmpty, productSlugs: form.chosenProducts)
+        let start = localDateTime(form.start.orEmpty), end = localDateTime(form.end.orEmpty)
         let errors = draft.errors(knownSlugs: try await console.productSlugs(), messageRequired: false)
             .merging(AnnouncementDraft.windowErrors(start: start, end: end)) { first, _ in first }
         guard errors.isEmpty, let start, let end else { return .failure(FieldErrors(fields: errors)) }
         return .success(Maintenance(id: id, title: draft.title, message: draft.message, productSlugs: draft.productSlugs,
-                                    start: start, end: end, repeatsWeekly: form["weekly"] == "on"))
+                                    start: start, end: end, repeatsWeekly: form.repeatsWeekly))
     }
 
     private func requireWindow(_ context: StatusRequestContext) async throws -> Maintenance {
@@ -97,9 +97,11 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
         return formatter.string(from: date)
     }
 
-    private func maintenancePage(_ request: Request, csrf: String, form: FormValues = FormValues(), errors: [String: String] = [:],
+    /// `form`: the window refused, shown again as typed; nil shows an empty form.
+    private func maintenancePage(_ request: Request, csrf: String, form: MaintenanceForm? = nil, errors: [String: String] = [:],
                                  status: HTTPResponse.Status = .ok) async throws -> Response {
-        var view = try await console.view(request, titleKey: "console_maintenance_title", csrf: csrf, form: form, errors: errors)
+        var view = try await console.view(request, titleKey: "console_maintenance_title", csrf: csrf, values: form?.keptValues ?? [:],
+                                          chosen: form?.chosenProducts ?? [], errors: errors)
         let now = clock()
         let windows = try await store.maintenances(overlapping: DateInterval(start: now.addingTimeInterval(-30 * 86_400), end: now.addingTimeInterval(400 * 86_400)))
         let names = try await console.productNames()
@@ -107,15 +109,14 @@ struct MaintenanceConsoleController<Store: StatusStore>: Sendable {
         return try console.page(view, template: "console_maintenance", status: status)
     }
 
-    private func windowPage(_ request: Request, csrf: String, window: Maintenance, form: FormValues = FormValues(),
+    /// `form`: the change refused, shown again as typed; nil shows the window as saved.
+    private func windowPage(_ request: Request, csrf: String, window: Maintenance, form: MaintenanceForm? = nil,
                             errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
-        var edit = form
-        if form.pairs.isEmpty {
-            edit = FormValues(pairs: [("title", window.title), ("message", window.message), ("start", localDateTimeValue(window.start)),
-                                      ("end", localDateTimeValue(window.end))] + (window.repeatsWeekly ? [("weekly", "on")] : [])
-                                      + window.productSlugs.map { ("products", $0) })
-        }
-        var view = try await console.view(request, titleKey: "console_window_title", csrf: csrf, form: edit, errors: errors)
+        let shown = form ?? MaintenanceForm(title: window.title, message: window.message, start: localDateTimeValue(window.start),
+                                            end: localDateTimeValue(window.end), weekly: window.repeatsWeekly ? "on" : nil,
+                                            products: window.productSlugs)
+        var view = try await console.view(request, titleKey: "console_window_title", csrf: csrf, values: shown.keptValues,
+                                          chosen: shown.chosenProducts, errors: errors)
         view.window = windowRow(window, names: try await console.productNames(), language: pages.language(of: request), now: clock())
         return try console.page(view, template: "console_window", status: status)
     }

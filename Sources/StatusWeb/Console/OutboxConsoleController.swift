@@ -18,7 +18,7 @@ struct OutboxConsoleController: Sendable {
         }
         router.post("/staff/outbox/:id/requeue") { request, context in
             let staff = try context.requireUser()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard let id = Int64(try context.parameters.require("id")), try await outbox.requeue(id: id, now: clock()) else {
                 throw HTTPError(.notFound)
             }

@@ -24,18 +24,18 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
             // The add form proposes the place after the last product.
             let last = try await store.products().map(\.position).max() ?? 0
             let next = min(last, ConsoleProductRules.positions.upperBound - 1) + 1
-            return try await productsPage(request, csrf: staff.csrfToken, form: FormValues(pairs: [("position", String(next))]))
+            return try await productsPage(request, csrf: staff.csrfToken, form: ProductForm(position: String(next)))
         }
         router.post("/staff/products") { request, context in
             let staff = try context.requireUser()
-            let form = try await FormValues.readChecked(request, context: context)
-            return try await saveProduct(request, csrf: staff.csrfToken, form: form, slug: (form["slug"] ?? "").trimmingCharacters(in: .whitespaces))
+            let form = try await Forms.read(ProductForm.self, from: request, context: context)
+            return try await saveProduct(request, csrf: staff.csrfToken, form: form, slug: form.slug.orEmpty.trimmingCharacters(in: .whitespaces))
         }
         router.post("/staff/products/:slug") { request, context in
             let staff = try context.requireUser()
             let slug = try context.parameters.require("slug")
             guard try await store.product(slug: slug) != nil else { throw HTTPError(.notFound) }
-            let form = try await FormValues.readChecked(request, context: context)
+            let form = try await Forms.read(ProductForm.self, from: request, context: context)
             return try await saveProduct(request, csrf: staff.csrfToken, form: form, slug: slug)
         }
         addCheckRoutes(to: router)
@@ -48,20 +48,20 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
             let staff = try context.requireUser()
             let slug = try context.parameters.require("slug")
             guard let product = try await store.product(slug: slug) else { throw HTTPError(.notFound) }
-            let form = try await FormValues.readChecked(request, context: context)
-            let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            let form = try await Forms.read(CheckForm.self, from: request, context: context)
+            let name = form.name.orEmpty.trimmingCharacters(in: .whitespaces)
             guard product.origin == .console else {
                 return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_product_in_config", form), status: .conflict)
             }
-            let kind = form["kind"] ?? ""
+            let kind = form.kind.orEmpty
             guard ["http", "tcp", "tls", "dns"].contains(kind) else {
                 return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_choice_invalid", form), status: .unprocessableContent)
             }
             guard ProductSlug.isValid(name) else {
                 return try await productsPage(request, csrf: staff.csrfToken, checkError: (slug, "error_check_name", form), status: .unprocessableContent)
             }
-            let spec = CheckSpec.yaml([("name", name), ("kind", kind), ("target", form["target"] ?? ""),
-                                       ("interval", form["interval"] ?? ""), ("timeout", form["timeout"] ?? "")])
+            let spec = CheckSpec.yaml([("name", name), ("kind", kind), ("target", form.target.orEmpty),
+                                       ("interval", form.interval.orEmpty), ("timeout", form.timeout.orEmpty)])
             do {
                 _ = try CheckSpec.check(yaml: spec, productSlug: slug)
             } catch let error as ConfigError {
@@ -73,7 +73,7 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
             // A web operator must not turn the probes on the vendor's own network (a port scan,
             // cloud metadata): targets go through the webhooks' address rules, and the config's
             // allow_private_targets / allowed_targets open them up.
-            if let url = Self.addressToCheck(kind: kind, target: form["target"] ?? "") {
+            if let url = Self.addressToCheck(kind: kind, target: form.target.orEmpty) {
                 do {
                     _ = try await WebhookTarget.check(url, policy: webhookPolicy)
                 } catch let refused as WebhookTargetError {
@@ -89,8 +89,8 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
             return Forms.redirect(to: "/staff/products?notice=check_saved")
         }
         router.post("/staff/products/:slug/checks/:name/delete") { request, context in
-            let staff = try context.requireUser()
-            let form = try await FormValues.readChecked(request, context: context)
+            _ = try context.requireUser()
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard try await store.deleteConsoleCheck(productSlug: try context.parameters.require("slug"),
                                                      name: try context.parameters.require("name")) else { throw HTTPError(.notFound) }
             return Forms.redirect(to: "/staff/products?notice=check_deleted")
@@ -107,17 +107,17 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
         }
     }
 
-    private func saveProduct(_ request: Request, csrf: String, form: FormValues, slug: String) async throws -> Response {
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
-        let family = (form["family"] ?? "").trimmingCharacters(in: .whitespaces)
+    private func saveProduct(_ request: Request, csrf: String, form: ProductForm, slug: String) async throws -> Response {
+        let name = form.name.orEmpty.trimmingCharacters(in: .whitespaces)
+        let family = form.family.orEmpty.trimmingCharacters(in: .whitespaces)
         var errors: [String: String] = [:]
         if !ProductSlug.isValid(slug) { errors["slug"] = "error_slug_invalid" }
         if name.isEmpty || name.count > 100 { errors["name"] = "error_name_required" }
         // The same bound as the API's: positions are added to, never near Int's limits (and
         // abs(Int.min) would stop the process), so the range is checked before anything else.
-        let position = Int((form["position"] ?? "").trimmingCharacters(in: .whitespaces)) ?? 0
+        let position = Int(form.position.orEmpty.trimmingCharacters(in: .whitespaces)) ?? 0
         if !ConsoleProductRules.positions.contains(position) { errors["position"] = "error_position_range" }
-        let visibility = Product.Visibility(rawValue: form["visibility"] ?? "") ?? .public
+        let visibility = Product.Visibility(rawValue: form.visibility.orEmpty) ?? .public
         let existing = try await store.product(slug: slug)
         guard errors.isEmpty else { return try await productsPage(request, csrf: csrf, form: form, errors: errors, status: .unprocessableContent) }
         let product = Product(slug: slug, name: name, family: family.isEmpty ? name : family, position: position, visibility: visibility,
@@ -131,12 +131,13 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
     }
 
     /// `checkError`: the product whose check form was refused, and why (a catalog key or a sentence).
-    private func productsPage(_ request: Request, csrf: String, form: FormValues = FormValues(), errors: [String: String] = [:],
-                              checkError: (slug: String, message: String, typed: FormValues)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `form`: the product form refused (or the add form's proposal), shown again as typed.
+    private func productsPage(_ request: Request, csrf: String, form: ProductForm = ProductForm(), errors: [String: String] = [:],
+                              checkError: (slug: String, message: String, typed: CheckForm)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pages.language(of: request)
-        var view = try await console.view(request, titleKey: "console_products_title", csrf: csrf, form: form, errors: errors)
+        var view = try await console.view(request, titleKey: "console_products_title", csrf: csrf, values: form.keptValues, errors: errors)
         view.visibilities = Product.Visibility.allCases.map {
-            .init(value: $0.rawValue, label: pages.catalog.text("visibility_\($0.rawValue)", language), selected: (form["visibility"] ?? "public") == $0.rawValue)
+            .init(value: $0.rawValue, label: pages.catalog.text("visibility_\($0.rawValue)", language), selected: (form.visibility ?? "public") == $0.rawValue)
         }
         let checks = Dictionary(grouping: try await store.consoleChecks(), by: \.productSlug)
         view.productRows = try await store.products().map { product in
@@ -148,7 +149,7 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
                   },
                   checks: (checks[product.slug] ?? []).map { .init(productSlug: $0.productSlug, name: $0.name, spec: $0.spec) },
                   checkError: checkError?.slug == product.slug ? checkError.map { pages.catalog.text($0.message, language) } : nil,
-                  checkValues: checkError?.slug == product.slug ? checkError?.typed.single ?? [:] : [:])
+                  checkValues: checkError?.slug == product.slug ? checkError?.typed.keptValues ?? [:] : [:])
         }
         return try console.page(view, template: "console_products", status: status)
     }

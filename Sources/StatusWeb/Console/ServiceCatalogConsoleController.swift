@@ -50,7 +50,7 @@ struct ServiceCatalogConsoleController: Sendable {
         }
         router.post("/staff/services/:id/:action") { request, context in
             let staff = try context.requireUser()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             let action = try context.parameters.require("action")
             guard let id = Int64(try context.parameters.require("id")), action == "retire" || action == "restore" else { throw HTTPError(.notFound) }
             let changed = try await ServiceAnswers.run { try await services.setActive(id: id, action == "restore", by: staff.user) }

@@ -31,7 +31,7 @@ struct StaffKeysController: Sendable {
         }
         router.post("/staff/api-keys/:id/revoke") { request, context in
             let staff = try context.requireUser()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
             do {
                 try await accounts.revokeStaffKey(id: id)

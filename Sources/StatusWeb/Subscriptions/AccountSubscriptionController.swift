@@ -23,8 +23,7 @@ struct AccountSubscriptionController<Store: StatusStore>: Sendable {
         }
         router.post("/account/subscriptions") { request, context in
             let user = try context.requireUser()
-            let form = try await FormValues.read(request, context: context)
-            try Forms.requireCSRF(form["csrf"], request: request, context: context)
+            let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             guard let subscription = try await subscriptions.store.subscription(userID: user.user.id) else { throw HTTPError(.notFound) }
             let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
             guard choice.errors.isEmpty else {
@@ -37,8 +36,7 @@ struct AccountSubscriptionController<Store: StatusStore>: Sendable {
         }
         router.post("/account/subscriptions/unsubscribe") { request, context in
             let user = try context.requireUser()
-            let form = try await FormValues.read(request, context: context)
-            try Forms.requireCSRF(form["csrf"], request: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             if let subscription = try await subscriptions.store.subscription(userID: user.user.id) {
                 try await subscriptions.store.delete(id: subscription.id)
             }

@@ -28,11 +28,11 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
             return try await subscriptionPages.subscribePage(request, csrf: csrf.token, cookies: csrf.cookie.map { [$0] } ?? [])
         }
         router.post("/subscribe") { request, context in
-            let form = try await FormValues.read(request, context: context)
+            // The session's token for a signed-in user, the cookie's for anyone else.
+            let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
             let language = pages.language(of: request).rawValue
             if let user = context.identity?.user {
-                try Forms.requireCSRF(form["csrf"], request: request, context: context)
                 guard choice.errors.isEmpty else {
                     return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, loggedIn: true, email: user.user.email, form: form,
                                                    errors: choice.errors, status: .unprocessableContent)
@@ -41,9 +41,8 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
                                                           productSlugs: choice.slugs, now: subscriptionPages.clock())
                 return Forms.redirect(to: "/account/subscriptions?notice=subscribed")
             }
-            try Forms.requireCSRF(form["csrf"], request: request, context: context)
             var errors = choice.errors
-            let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+            let email = form.email.orEmpty.trimmingCharacters(in: .whitespaces)
             if !EmailAddress.isValid(email) { errors["email"] = "error_email_invalid" }
             if errors.isEmpty {
                 do {
@@ -53,7 +52,7 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
                 }
             }
             guard errors.isEmpty else {
-                return try await subscriptionPages.subscribePage(request, csrf: form["csrf"] ?? "", form: form, errors: errors, status: .unprocessableContent)
+                return try await subscriptionPages.subscribePage(request, csrf: form.csrf.orEmpty, form: form, errors: errors, status: .unprocessableContent)
             }
             // The same answer whether the address was new or already subscribed.
             return try subscriptionPages.subscriptionMessage(request, titleKey: "subscribe_title", message: "subscribe_check_email")
@@ -67,8 +66,7 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
                                            cookies: csrf.cookie.map { [$0] } ?? [])
         }
         router.post("/subscriptions/confirm/:token") { request, context in
-            let form = try await FormValues.read(request, context: context)
-            try Forms.requireCSRF(form["csrf"], request: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard let confirmed = try await subscriptions.confirm(token: try context.parameters.require("token"), now: subscriptionPages.clock()) else {
                 return try subscriptionPages.subscriptionMessage(request, titleKey: "subscribe_confirm_title", message: "subscribe_link_expired", status: .notFound)
             }
@@ -83,12 +81,11 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
         }
         router.post("/subscriptions/:token") { request, context in
             let subscription = try await subscriptionPages.requireSubscription(context)
-            let form = try await FormValues.read(request, context: context)
-            try Forms.requireCSRF(form["csrf"], request: request, context: context)
+            let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             let token = try context.parameters.require("token")
             let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
             guard choice.errors.isEmpty else {
-                return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: form["csrf"] ?? "", action: "/subscriptions/\(token)",
+                return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: form.csrf.orEmpty, action: "/subscriptions/\(token)",
                                               unsubscribe: "/subscriptions/\(token)/unsubscribe", form: form, errors: choice.errors,
                                               status: .unprocessableContent)
             }

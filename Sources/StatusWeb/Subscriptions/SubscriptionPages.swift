@@ -26,12 +26,12 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
         return found
     }
 
-    private func subscriptionView(_ request: Request, titleKey: String, csrf: String, form: FormValues, errors: [String: String],
+    private func subscriptionView(_ request: Request, titleKey: String, csrf: String, form: SubscriptionForm?, errors: [String: String],
                                   followsAll: Bool, chosen: Set<String>) async throws -> SubscriptionView {
         let language = pages.language(of: request)
         var view = SubscriptionView(page: PageChrome(language: language, catalog: pages.catalog, title: pages.catalog.text(titleKey, language)),
                                     csrf: csrf)
-        view.values = form.single
+        view.values = form?.keptValues ?? [:]
         view.errors = errors.mapValues { pages.catalog.text($0, language) }
         view.followsAll = followsAll
         view.products = try await publicProducts().products.map {
@@ -44,11 +44,13 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
         return view
     }
 
-    func subscribePage(_ request: Request, csrf: String, loggedIn: Bool = false, email: String = "", form: FormValues = FormValues(),
+    /// `form`: the subscription refused, shown again as typed; nil shows a new form, with the
+    /// product of `?product=` chosen when the reader came from its page.
+    func subscribePage(_ request: Request, csrf: String, loggedIn: Bool = false, email: String = "", form: SubscriptionForm? = nil,
                                errors: [String: String] = [:], status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) async throws -> Response {
         let product: String? = request.uri.queryParameters.get("product").map { String($0) }
-        let chosen: Set<String> = form.pairs.isEmpty ? Set(product.map { [$0] } ?? []) : Set(form.all("products"))
-        let followsAll = form.pairs.isEmpty ? product == nil : form["scope"] != "chosen"
+        let chosen: Set<String> = form.map { Set($0.chosenProducts) } ?? Set(product.map { [$0] } ?? [])
+        let followsAll = form?.followsAll ?? (product == nil)
         var view = try await subscriptionView(request, titleKey: "subscribe_title", csrf: csrf, form: form, errors: errors,
                                               followsAll: followsAll, chosen: chosen)
         view.loggedIn = loggedIn
@@ -59,10 +61,11 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
     }
 
     func settingsPage(_ request: Request, subscription: StatusSubscription, csrf: String, action: String, unsubscribe: String,
-                              form: FormValues = FormValues(), errors: [String: String] = [:], status: HTTPResponse.Status = .ok,
+                              form: SubscriptionForm? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok,
                               cookies: [Cookie] = []) async throws -> Response {
-        let followsAll = form.pairs.isEmpty ? subscription.followsEveryProduct : form["scope"] != "chosen"
-        let chosen = form.pairs.isEmpty ? Set(subscription.productSlugs) : Set(form.all("products"))
+        // A refused change shows what was typed; otherwise the subscription as saved.
+        let followsAll = form?.followsAll ?? subscription.followsEveryProduct
+        let chosen = Set(form?.chosenProducts ?? subscription.productSlugs)
         var view = try await subscriptionView(request, titleKey: "subscription_settings_title", csrf: csrf, form: form, errors: errors,
                                               followsAll: followsAll, chosen: chosen)
         view.email = subscription.address

@@ -32,9 +32,9 @@ struct ProductChoice {
     let followsAll: Bool
     let slugs: [String]
 
-    init(_ form: FormValues, known: Set<String>) {
-        followsAll = form["scope"] != "chosen"
-        slugs = followsAll ? [] : form.all("products").filter(known.contains)
+    init(_ form: SubscriptionForm, known: Set<String>) {
+        followsAll = form.followsAll
+        slugs = followsAll ? [] : form.chosenProducts.filter(known.contains)
     }
 
     /// Field → message key.
