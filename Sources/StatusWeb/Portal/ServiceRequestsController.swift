@@ -21,7 +21,7 @@ struct ServiceRequestsController: Sendable {
         }
         users.post("/services/:id/request") { request, context in
             let caller = try context.requireTenant()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
             let language = pages.language(of: request)
             do {

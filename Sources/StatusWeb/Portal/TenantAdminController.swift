@@ -84,7 +84,7 @@ struct TenantAdminController: Sendable {
         }
         router.post("/admin/api-keys/:id/revoke") { request, context in
             let admin = try context.requireTenant()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
+            _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
             guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
             do {
                 try await accounts.revokeAPIKey(id: id, tenantID: admin.tenantID)

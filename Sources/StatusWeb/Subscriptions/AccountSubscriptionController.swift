@@ -25,7 +25,7 @@ struct AccountSubscriptionController<Store: StatusStore>: Sendable {
             let user = try context.requireUser()
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             guard let subscription = try await subscriptions.store.subscription(userID: user.user.id) else { throw HTTPError(.notFound) }
-            let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
+            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
             guard choice.errors.isEmpty else {
                 return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: user.session.csrfToken, action: "/account/subscriptions",
                                               unsubscribe: "/account/subscriptions/unsubscribe", form: form, errors: choice.errors,

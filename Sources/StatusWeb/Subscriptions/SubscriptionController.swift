@@ -30,7 +30,7 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
         router.post("/subscribe") { request, context in
             // The session's token for a signed-in user, the cookie's for anyone else.
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
-            let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
+            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
             let language = pages.language(of: request).rawValue
             if let user = context.identity?.user {
                 guard choice.errors.isEmpty else {
@@ -83,7 +83,7 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
             let subscription = try await subscriptionPages.requireSubscription(context)
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             let token = try context.parameters.require("token")
-            let choice = ProductChoice(form, known: try await subscriptionPages.publicProducts().slugs)
+            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
             guard choice.errors.isEmpty else {
                 return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: form.csrf.orEmpty, action: "/subscriptions/\(token)",
                                               unsubscribe: "/subscriptions/\(token)/unsubscribe", form: form, errors: choice.errors,

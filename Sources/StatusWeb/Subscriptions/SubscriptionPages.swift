@@ -13,11 +13,6 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
     let pages: Pages
     let clock: @Sendable () -> Date
 
-    /// The public products and the slugs readers may follow.
-    func publicProducts() async throws -> (products: [Product], slugs: Set<String>) {
-        let products = try await store.products().filter { $0.visibility == .public }
-        return (products, Set(products.map(\.slug)))
-    }
 
     func requireSubscription(_ context: StatusRequestContext) async throws -> StatusSubscription {
         guard let found = try await subscriptions.subscription(manageToken: try context.parameters.require("token")), found.isConfirmed else {
@@ -34,7 +29,7 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
         view.values = form?.keptValues ?? [:]
         view.errors = errors.mapValues { pages.catalog.text($0, language) }
         view.followsAll = followsAll
-        view.products = try await publicProducts().products.map {
+        view.products = try await store.publicProducts().products.map {
             .init(value: $0.slug, label: $0.name, selected: chosen.contains($0.slug))
         }
         if let notice = request.uri.queryParameters.get("notice"),

@@ -16,13 +16,13 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
         let staff = routes.api(.staffKey)
         api.get("incidents") { request, _ in
             let limit = try APIv1Input.queryInt(request, "limit", in: 1...100, fallback: 20)
-            let shown = try await support.publicProducts().slugs
+            let shown = try await store.publicProducts().slugs
             // Incidents of hidden products only are left out, so ask for more than the page.
             let incidents = try await store.recentIncidents(limit: limit + 200).filter { isShown($0.productSlugs, shown) }.prefix(limit)
             return APIv1.IncidentList(incidents: incidents.map { APIv1.IncidentView($0, timeZone: calendar.timeZone, shown: shown) })
         }
         api.get("incidents/:id") { _, context in
-            let shown = try await support.publicProducts().slugs
+            let shown = try await store.publicProducts().slugs
             guard let incident = try await store.incident(id: try context.parameters.require("id")), isShown(incident.productSlugs, shown) else {
                 throw APIError.notFound("incident")
             }

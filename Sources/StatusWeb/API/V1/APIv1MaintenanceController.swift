@@ -21,7 +21,7 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
             let to = try queryDate(request, "to") ?? now.addingTimeInterval(90 * 86_400)
             // DateInterval traps on a reversed interval: refuse it as the client's mistake first.
             guard to >= from else { throw APIError(.badRequest, "end_before_start", "to must not be before from.", field: "to") }
-            let shown = try await support.publicProducts().slugs
+            let shown = try await store.publicProducts().slugs
             let windows = try await store.maintenances(overlapping: DateInterval(start: from, end: to))
                 .filter { $0.productSlugs.contains(where: { shown.contains($0) }) }.sorted { $0.start < $1.start }
             return APIv1.MaintenanceList(maintenance: windows.map {
@@ -29,7 +29,7 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
             })
         }
         api.get("maintenance/:id") { _, context in
-            let shown = try await support.publicProducts().slugs
+            let shown = try await store.publicProducts().slugs
             guard let window = try await store.maintenance(id: try context.parameters.require("id")),
                   window.productSlugs.contains(where: { shown.contains($0) }) else { throw APIError.notFound("maintenance window") }
             return APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone, shown: shown)

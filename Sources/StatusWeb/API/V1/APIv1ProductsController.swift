@@ -17,7 +17,7 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
         let api = routes.api(.anyone)
         let staff = routes.api(.staffKey)
         api.get("products") { request, _ in
-            let (products, _) = try await support.publicProducts()
+            let (products, _) = try await store.publicProducts()
             let conditions = try await store.conditions(now: clock())
             let language = pages.language(of: request)
             return APIv1.ProductList(products: products.map { product in
@@ -43,7 +43,7 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
         api.get("days") { request, _ in
             let now = clock()
             let days = lastDays(try APIv1Input.queryInt(request, "days", in: 1...90, fallback: historyDays), now: now)
-            let (products, _) = try await support.publicProducts()
+            let (products, _) = try await store.publicProducts()
             let states = try await store.dayStates(days: days, now: now)
             let language = pages.language(of: request)
             return APIv1.DaysView(days: days.map(\.description), products: products.map { product in

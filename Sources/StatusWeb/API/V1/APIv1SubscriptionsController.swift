@@ -26,7 +26,7 @@ struct APIv1SubscriptionsController<Store: StatusStore>: Sendable {
             let body = try await APIv1JSON.decode(SubscriptionBody.self, from: request)
             let language = body.language ?? "fr"
             guard ["fr", "en"].contains(language) else { throw APIError.invalid("language", "The language is fr or en.") }
-            let known = try await support.publicProducts().slugs
+            let known = try await store.publicProducts().slugs
             let slugs = body.products ?? []
             if let unknown = slugs.first(where: { !known.contains($0) }) {
                 throw APIError.invalid("products", "No public product has the slug \(unknown).")

@@ -12,11 +12,6 @@ struct APIv1Support<Store: StatusStore>: Sendable {
     let calendar: DayCalendar
     let clock: @Sendable () -> Date
 
-    /// The public products and the slugs readers may see.
-    func publicProducts() async throws -> (products: [Product], slugs: Set<String>) {
-        let products = try await store.products().filter { $0.visibility == .public }
-        return (products, Set(products.map(\.slug)))
-    }
 
     /// Every slug of `slugs` names a product (hidden ones included: operators may write about
     /// them), duplicates dropped in order; otherwise 422 naming the first unknown one.
