@@ -50,10 +50,14 @@ import Testing
                 Product(slug: "xrp", name: "XRP Flex", family: "Gestion", position: 3, monitoredSince: since, hasChecks: false),
             ])
             // Every past day observed; today not yet, so the uptime does not depend on the hour.
-            let results = days.dropLast().flatMap { day in
-                ["loop", "stream"].map { CheckResult(checkID: "\($0)/check", productSlug: $0, time: at(day, hour: 12), outcome: .up) }
+            let results = days.dropLast().enumerated().flatMap { index, day in
+                ["loop", "stream"].map { CheckResult(checkID: "\($0)/check", productSlug: $0, time: at(day, hour: 12), outcome: .up,
+                                                     durationMilliseconds: Double(120 + (index * 37) % 90)) }
             }
             try await store.record(results)
+            // One measurement in the last hour: the 24-hour chart draws it.
+            try await store.record([CheckResult(checkID: "loop/check", productSlug: "loop", time: Date().addingTimeInterval(-600), outcome: .up,
+                                                durationMilliseconds: 140)])
             try await store.save(Maintenance(id: "m1", title: "Mise à jour", productSlugs: ["loop"],
                                              start: at(chosenDay, hour: 2), end: at(chosenDay, hour: 4)))
             try await store.save(Incident(id: "i1", title: "Connexions refusées", impact: .major, productSlugs: ["loop"],
@@ -67,8 +71,13 @@ import Testing
         }
 
         let observed = days.dropLast().reduce(0.0) { $0 + calendar.interval(of: $1).duration } - 2 * 3600
-        let uptime = (1 - 3600 / observed) * 100
-        let uptimeText = String(format: "%.2f", (uptime * 100).rounded(.down) / 100).replacingOccurrences(of: ".", with: ",") + " %"
+        // The server's own probes may observe today before the page is read (from midnight on):
+        // either reading is right.
+        let sinceMidnight = Date().timeIntervalSince(calendar.interval(of: today).start)
+        let uptimeTexts = Set([0, sinceMidnight, sinceMidnight + 300].map { today in
+            let uptime = (1 - 3600 / (observed + today)) * 100
+            return String(format: "%.2f", (uptime * 100).rounded(.down) / 100).replacingOccurrences(of: ".", with: ",") + " %"
+        }).sorted()
 
         let expectations: [String: Any] = [
             "days": days.map(\.description),
@@ -89,7 +98,7 @@ import Testing
                 "events_fr": ["Maintenance : Mise à jour de 02:00 à 04:00", "Incident : Connexions refusées de 10:00 à 11:00"],
                 "condition_fr": "Aucun système ne signale de problème",
                 "condition_en": "No system reports a problem",
-                "uptime_fr": uptimeText,
+                "uptime_fr": uptimeTexts,
                 "closedIncidents": ["Connexions refusées",
                                     "Maintenance planifiée - Cegid Loop (depuis : \(Self.longDate(chosenDay, calendar, "en_US_POSIX", "yyyy-MM-dd")) 02:00:00)"],
             ] as [String: Any],

@@ -16,7 +16,7 @@ struct ResponseTimeChart {
 
     static let width = 640.0
     static let height = 200.0
-    private let left = 56.0
+    private let left = 64.0
     private let right = 14.0
     private let top = 30.0
     private let bottom = 46.0
@@ -35,7 +35,7 @@ struct ResponseTimeChart {
         // Millisecond ticks: 0, half and the top of the scale, with light grid lines.
         for value in [0, scale / 2, scale] {
             body += line(x1: left, y1: y(value), x2: plotRight, y2: y(value), className: value == 0 ? "axis" : "grid")
-            body += text(Self.milliseconds(value), x: left - 6, y: y(value) + 4, anchor: "end", className: "tick")
+            body += text(Self.milliseconds(value), x: left - 6, y: y(value) + 5, anchor: "end", className: "tick")
         }
         body += line(x1: left, y1: top, x2: left, y2: plotBottom, className: "axis")
         // Time ticks at round local hours (a short range) or at midnights (days), labelled sparsely.
@@ -43,7 +43,7 @@ struct ResponseTimeChart {
             let position = x(tick.date)
             body += line(x1: position, y1: plotBottom, x2: position, y2: plotBottom + (tick.label == nil ? 3 : 5), className: "axis")
             if let label = tick.label {
-                body += text(label, x: position, y: plotBottom + 17, anchor: "middle", className: "tick")
+                body += text(label, x: position, y: plotBottom + 19, anchor: "middle", className: "tick")
             }
         }
         if timings.isEmpty {
@@ -69,7 +69,7 @@ struct ResponseTimeChart {
         return """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" width="\(Int(Self.width))" height="\(Int(Self.height))" role="img" aria-label="\(Self.escape(title))">\
             <title>\(Self.escape(title))</title>\
-            <style>text{font:11px system-ui,sans-serif;fill:#333}.title{font-weight:600;font-size:12px}.empty{fill:#555;font-size:12px}\
+            <style>text{font:13px system-ui,sans-serif;fill:#333}.title{font-weight:600;font-size:14px}.empty{fill:#555;font-size:14px}\
             .axis{stroke:#777;stroke-width:1}.grid{stroke:#e2e2e2;stroke-width:1}\
             .p50{fill:none;stroke:#0b4fa0;stroke-width:2}.p95{fill:none;stroke:#b3261e;stroke-width:1.5;stroke-dasharray:5 3}\
             .dot50{fill:#0b4fa0;stroke:#0b4fa0;stroke-width:1}.dot95{fill:#fff;stroke:#b3261e;stroke-width:1.5}</style>\(body)</svg>
@@ -123,8 +123,9 @@ struct ResponseTimeChart {
         String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"%@\"/>", x1, y1, x2, y2, className)
     }
 
+    /// p95's ring is wider than p50's dot: where both are equal (one measurement) both still show.
     private func circle(x: Double, y: Double, className: String) -> String {
-        String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"%@\"/>", x, y, className)
+        String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%@\" class=\"%@\"/>", x, y, className == "dot95" ? "4.5" : "2.6", className)
     }
 
     private func text(_ content: String, x: Double, y: Double, anchor: String, className: String) -> String {
