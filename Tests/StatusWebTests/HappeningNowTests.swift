@@ -238,6 +238,21 @@ import Testing
         }
     }
 
+    @Test func englishPortalPagesHaveNoSpaceBeforeAColon() async throws {
+        let world = try await PortalSiteFixture()
+        try await world.test { client in
+            for (uri, login) in [("/admin/users", world.admin), ("/admin/services", world.admin), ("/account", world.member),
+                                 ("/staff/outbox", world.operatorLogin)] {
+                let html = try await client.execute(uri: uri + "?lang=en", method: .get, headers: pageHeaders(session: login.session)) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    return String(buffer: response.body)
+                }
+                let text = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+                #expect(!text.contains(" :"), "\(uri) has a space before a colon: \(Self.around(" :", in: text))")
+            }
+        }
+    }
+
     static func parisDate(_ year: Int, _ month: Int, _ day: Int, _ hour: Double) -> Date {
         SiteFixture.calendar.interval(of: LocalDay(year: year, month: month, day: day)).start.addingTimeInterval(hour * 3600)
     }
