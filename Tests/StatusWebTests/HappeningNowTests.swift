@@ -190,6 +190,14 @@ import Testing
             #expect(french.contains("Aucun système ne signale de problème"))
             #expect(english.contains("No system reports a problem"))
         }
+        // Work planned for next week is announced without spoiling today.
+        try await fixture.store.save(Maintenance(id: "soon", title: "Changement de serveurs", productSlugs: ["stream"],
+                                                 start: fixture.noon(2), end: fixture.noon(2).addingTimeInterval(3600)))
+        try await fixture.test { client in
+            let french = try await page(client, "/?lang=fr")
+            #expect(french.contains("Aucun système ne signale de problème"))
+            #expect(french.contains("Maintenance planifiée :</span> <span class=\"now-title\">Changement de serveurs</span>"))
+        }
     }
 
     @Test func aDayOfTheBarOpensThatDaysEventsWithTheirTimes() async throws {

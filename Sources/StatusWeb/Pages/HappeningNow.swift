@@ -70,7 +70,7 @@ struct HappeningNow {
     let running: [MaintenanceItem]
     let upcoming: [MaintenanceItem]
     let outages: [ProbeOutage]
-    /// True when nothing at all is going on: the grid says so in one line.
+    /// True when nothing goes wrong now (work planned later aside): the grid says so in one line.
     let allWell: Bool
     /// The grid always shows the section; a product page only when something goes on.
     let showSection: Bool
@@ -152,9 +152,10 @@ struct HappeningNow {
                 outageCause: reasons(product.slug))
         }
 
-        let allWell = incidentItems.isEmpty && running.isEmpty && upcoming.isEmpty && outages.isEmpty
+        // Work planned for next week does not stop all being well today.
+        let allWell = incidentItems.isEmpty && running.isEmpty && outages.isEmpty
         return HappeningNow(
             incidents: incidentItems, running: running.map(item), upcoming: upcoming.map(item), outages: outages,
-            allWell: allWell, showSection: only == nil || !allWell, fullTimeline: only != nil)
+            allWell: allWell, showSection: only == nil || !allWell || !upcoming.isEmpty, fullTimeline: only != nil)
     }
 }
