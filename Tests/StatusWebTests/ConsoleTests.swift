@@ -156,7 +156,11 @@ import Testing
                 #expect(html.contains("Cause trouvée."))
             }
             try await client.execute(uri: "/products/loop?lang=en", method: .get) { response in
-                #expect(!String(buffer: response.body).contains("Connexions impossibles"), "not closed yet")
+                let html = String(buffer: response.body)
+                let closed = html.components(separatedBy: "id=\"incidents-title\"").last ?? ""
+                #expect(!closed.contains("Connexions impossibles"), "not closed yet")
+                let now = html.components(separatedBy: "<section class=\"now\"").dropFirst().first ?? ""
+                #expect(now.contains("Connexions impossibles") && now.contains("Cause trouvée."), "open: shown as happening now, with its latest step")
             }
 
             world.clock.advance(by: 600)

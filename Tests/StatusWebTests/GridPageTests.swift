@@ -47,16 +47,22 @@ import Testing
         }
     }
 
-    @Test func legendListsEveryStateWithItsIcon() async throws {
+    @Test(arguments: [
+        ("fr", ["Aucun problème", "Maintenance planifiée", "Dégradation du service", "Incident", "Plusieurs problèmes", "Pas de données"]),
+        ("en", ["No problem", "Scheduled maintenance", "Degraded service", "Incident", "Several problems", "No data"]),
+    ])
+    func legendListsEveryStateWithItsIconAndTheSeedsWords(language: String, words: [String]) async throws {
         let fixture = try await SiteFixture()
         try await fixture.test { client in
-            try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "fr-FR,fr;q=0.9"]) { response in
+            try await client.execute(uri: "/?lang=\(language)", method: .get) { response in
                 let html = String(buffer: response.body)
-                for (state, word) in [("ok", "Aucun incident"), ("maintenance", "Maintenance"), ("degraded", "Dégradation"),
-                                      ("incident", "Incident"), ("multiple", "Plusieurs événements"), ("noData", "Pas de données")] {
-                    #expect(html.contains("class=\"legend-item s-\(state)\" data-state=\"\(state)\""))
-                    #expect(html.contains("<span class=\"word\">\(word)</span>"))
+                for (state, word) in zip(DayState.allCases.map(\.rawValue), words) {
+                    // An inline SVG symbol, not a font character: every state's icon draws.
+                    #expect(html.contains("<li class=\"legend-item s-\(state)\" data-state=\"\(state)\"><span class=\"icon\" aria-hidden=\"true\">"
+                        + "<svg class=\"glyph\" focusable=\"false\"><use href=\"#i-\(state)\"/></svg></span> <span class=\"word\">\(word)</span>"))
+                    #expect(html.contains("<symbol id=\"i-\(state)\""))
                 }
+                #expect(!html.contains("ⓘ"))
             }
         }
     }

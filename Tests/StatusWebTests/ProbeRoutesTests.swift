@@ -61,4 +61,26 @@ import Testing
             }
         }
     }
+
+    @Test func aChartWithOneHourOfDataDrawsItsPointsWithAxesAndSaysItsRange() async throws {
+        let fixture = try await SiteFixture()
+        try await fixture.store.record([CheckResult(checkID: "loop/http", productSlug: "loop", time: SiteFixture.now.addingTimeInterval(-600),
+                                                    outcome: .up, durationMilliseconds: 180)])
+        try await fixture.test { client in
+            let day = try await client.execute(uri: "/products/loop/response-times.svg?lang=en", method: .get) { String(buffer: $0.body) }
+            // One dot per line for the one hour, plus the legend's two.
+            #expect(day.occurrences(of: "<circle ") == 2 + 2, "\(day)")
+            #expect(day.contains("class=\"dot50\"") && day.contains("class=\"dot95\""))
+            #expect(day.contains(">Response times, last 24 hours · Cegid Loop</text>"), "the range is written on the chart")
+            #expect(day.contains(">0 ms</text>") && day.occurrences(of: " ms</text>") == 3, "millisecond ticks")
+            for hour in ["18:00", "00:00", "06:00", "12:00"] {
+                #expect(day.contains(">\(hour)</text>"), "time tick \(hour) in Paris time")
+            }
+            let days = try await client.execute(uri: "/products/loop/response-times.svg?range=days&lang=fr", method: .get) { String(buffer: $0.body) }
+            #expect(days.contains(">Temps de réponse par heure, 25 derniers jours · Cegid Loop</text>"))
+            #expect(days.occurrences(of: "<circle ") == 4)
+            #expect(days.contains(">27 oct.</text>"), "day ticks, from the first day of the range")
+            #expect(!days.contains("style=\"") , "styled by the chart's own stylesheet")
+        }
+    }
 }

@@ -23,7 +23,7 @@ import Testing
                 #expect(html.contains("<h1>Cegid Loop</h1>"))
                 #expect(html.contains("Aucun système ne signale de problème"))
                 #expect(html.occurrences(of: "class=\"bar-day ") == 25)
-                #expect(html.contains("data-state=\"incident\" data-date=\"2026-11-18\" tabindex=\"0\""))
+                #expect(html.contains("data-state=\"incident\" data-date=\"2026-11-18\"><details name=\"bar-day\"><summary"))
                 #expect(html.contains("Derniers incidents clos"))
                 #expect(html.contains("Lenteurs de connexion"))
                 #expect(html.contains("Corrigé."))

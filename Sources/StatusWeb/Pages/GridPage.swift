@@ -25,12 +25,13 @@ struct GridPage {
     }
 
     struct LegendItem {
+        /// Also names the icon's symbol.
         let state: String
-        let icon: String
         let label: String
     }
 
     let page: PageChrome
+    let now: HappeningNow
     let intro: String
     let caption: String
     let columns: [Column]
@@ -40,11 +41,11 @@ struct GridPage {
     let feed: FeedLink
 
     static func legend(_ language: Language, _ catalog: MessageCatalog) -> [LegendItem] {
-        DayState.allCases.map { LegendItem(state: $0.rawValue, icon: $0.icon, label: catalog.text("state_\($0.rawValue)", language)) }
+        DayState.allCases.map { LegendItem(state: $0.rawValue, label: catalog.text("state_\($0.rawValue)", language)) }
     }
 
     static func build(
-        products: [Product], states: [String: [DayState]], days: [LocalDay],
+        products: [Product], states: [String: [DayState]], days: [LocalDay], now: HappeningNow,
         language: Language, catalog: MessageCatalog, calendar: DayCalendar
     ) -> GridPage {
         let formatter = DayFormatter(language: language, calendar: calendar)
@@ -61,6 +62,7 @@ struct GridPage {
         }
         return GridPage(
             page: PageChrome(language: language, catalog: catalog, title: catalog.text("grid_title", language)),
+            now: now,
             intro: catalog.text("grid_intro", language, days.count),
             caption: catalog.text("grid_caption", language, days.count),
             columns: days.map {

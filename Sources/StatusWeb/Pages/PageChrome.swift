@@ -27,12 +27,16 @@ struct PageChrome {
 
 /// One day of one product, as a grid cell or a bar segment shows it.
 struct DayCell {
+    /// The state's name: its class, and its icon's symbol (`#i-ok`) in `icons.mustache`.
     let state: String
-    let icon: String
     let stateLabel: String
     /// Date and state in words, for screen readers and the tooltip.
     let label: String
     let date: String
+    /// What touched the product that day, for the bar's day panel (the grid leaves it empty).
+    var events: [DayEvent] = [] { didSet { hasEvents = !events.isEmpty } }
+    private(set) var hasEvents = false
+    var eventsTitle = ""
 }
 
 /// Local formats for the days and instants of one page.
@@ -41,6 +45,9 @@ struct DayFormatter {
     private let month: DateFormatter
     private let long: DateFormatter
     private let dateTime: DateFormatter
+    private let shortDateTime: DateFormatter
+    private let clock: DateFormatter
+    private let stampFormatter: DateFormatter
 
     init(language: Language, calendar: DayCalendar) {
         self.calendar = calendar
@@ -54,11 +61,24 @@ struct DayFormatter {
         month = formatter("MMM")
         long = formatter("EEEEdMMMMyyyy")
         dateTime = formatter("dMMMMyyyyHHmm")
+        shortDateTime = formatter("dMMMHHmm")
+        clock = formatter("HHmm")
+        let stamp = DateFormatter()
+        stamp.locale = Locale(identifier: "en_US_POSIX")
+        stamp.timeZone = calendar.timeZone
+        stamp.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        stampFormatter = stamp
     }
 
     func monthLabel(_ day: LocalDay) -> String { month.string(from: middle(of: day)) }
     func longLabel(_ day: LocalDay) -> String { long.string(from: middle(of: day)) }
     func instant(_ date: Date) -> String { dateTime.string(from: date) }
+    /// "20 nov. à 14:05": an instant near the day it is shown on.
+    func shortInstant(_ date: Date) -> String { shortDateTime.string(from: date) }
+    /// "14:05", on the day being shown.
+    func time(_ date: Date) -> String { clock.string(from: date) }
+    /// "2020-06-04 08:00:00", as the vendor's portal writes the start of a window.
+    func stamp(_ date: Date) -> String { stampFormatter.string(from: date) }
 
     private func middle(of day: LocalDay) -> Date {
         let interval = calendar.interval(of: day)
@@ -67,7 +87,7 @@ struct DayFormatter {
 
     func cell(_ day: LocalDay, state: DayState, language: Language, catalog: MessageCatalog) -> DayCell {
         let stateLabel = catalog.text("state_\(state.rawValue)", language)
-        return DayCell(state: state.rawValue, icon: state.icon, stateLabel: stateLabel,
+        return DayCell(state: state.rawValue, stateLabel: stateLabel,
                        label: language == .fr ? "\(longLabel(day)) : \(stateLabel)" : "\(longLabel(day)): \(stateLabel)",
                        date: day.description)
     }

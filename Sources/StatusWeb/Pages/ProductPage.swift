@@ -1,83 +1,111 @@
 import Foundation
 import StatusModel
 
-/// A product's page: its condition in words, the N-day bar, uptime and the last closed incidents.
+/// A product's page: what is happening now, its condition in words, the N-day bar whose days
+/// open their events, uptime, and the last closed incidents and finished maintenance.
 struct ProductPage {
-    struct IncidentItem {
-        struct UpdateItem {
-            let status: String
-            let message: String
-            let at: String
-        }
-
-        let title: String
-        let started: String
-        let resolved: String
-        let updates: [UpdateItem]
+    /// A closed incident or a finished window, as "Derniers incidents clos" lists them.
+    struct ClosedItem {
+        let kind: String
+        let heading: String
+        /// The window's title under the vendor's heading; nil for an incident, whose title is the heading.
+        let windowTitle: String?
+        let windowMessage: String?
+        let dates: String
+        /// An incident's steps, newest first.
+        let updates: [HappeningNow.UpdateItem]
+        let hasUpdates: Bool
+        let closedAt: Date
     }
 
     let page: PageChrome
+    let now: HappeningNow
     let slug: String
     let name: String
     let family: String
     let condition: String
     let conditionText: String
-    let conditionIcon: String
-    /// Why probes see the product failing, in words ("connexion refusée").
-    let reasons: String
+    /// The day state whose icon stands for the condition.
+    let conditionState: String
+    /// Why probes see the product failing, in words ("connexion refusée"); nil when they see nothing.
+    let probeCause: String?
     let historyTitle: String
     let bar: [DayCell]
     let uptime: String
     let hasUptime: Bool
     let uptimeOver: String
-    let incidents: [IncidentItem]
-    let hasIncidents: Bool
+    let closed: [ClosedItem]
+    let hasClosed: Bool
     let legend: [GridPage.LegendItem]
     let chartDay: String
     let chartDays: String
-    let chartDaysAlt: String
+    let chartDayTitle: String
+    let chartDaysTitle: String
     let feed: FeedLink
 
+    /// How many closed incidents and finished windows the page lists.
+    static let closedLimit = 5
+
     static func build(
-        product: Product, history: ProductHistory, incidents: [Incident], reasons: [String] = [],
+        product: Product, history: ProductHistory, incidents: [Incident], finished: [Maintenance] = [], reasons: [String] = [],
+        now: HappeningNow? = nil, dayEvents: [LocalDay: [DayEvent]] = [:],
         language: Language, catalog: MessageCatalog, calendar: DayCalendar
     ) -> ProductPage {
         let formatter = DayFormatter(language: language, calendar: calendar)
-        let conditionIcon: String = switch history.condition {
-        case .operational: DayState.ok.icon
-        case .maintenance: DayState.maintenance.icon
-        case .degraded: DayState.degraded.icon
-        case .outage: DayState.incident.icon
+        let conditionState: DayState = switch history.condition {
+        case .operational: .ok
+        case .maintenance: .maintenance
+        case .degraded: .degraded
+        case .outage: .incident
         }
+        let closedIncidents = incidents.map { incident in
+            ClosedItem(
+                kind: "incident", heading: incident.title, windowTitle: nil, windowMessage: nil,
+                dates: "\(catalog.text("started_on", language)) \(formatter.instant(incident.startedAt))"
+                    + (incident.resolvedAt.map { " · \(catalog.text("resolved_on", language)) \(formatter.instant($0))" } ?? ""),
+                updates: incident.updates.reversed().map {
+                    .init(status: $0.status.rawValue, statusWord: catalog.text("incident_status_\($0.status.rawValue)", language),
+                          updateMessage: $0.message.isEmpty ? nil : $0.message, at: formatter.instant($0.at))
+                },
+                hasUpdates: !incident.updates.isEmpty, closedAt: incident.resolvedAt ?? incident.startedAt)
+        }
+        let closedWindows = finished.map { window in
+            ClosedItem(
+                kind: "maintenance", heading: catalog.text("closed_maintenance", language, product.name, formatter.stamp(window.start)),
+                windowTitle: window.title, windowMessage: window.message.isEmpty ? nil : window.message,
+                dates: catalog.text("closed_maintenance_ended", language, formatter.instant(window.end)), updates: [],
+                hasUpdates: false, closedAt: window.end)
+        }
+        let closed = (closedIncidents + closedWindows).sorted { $0.closedAt > $1.closedAt }.prefix(closedLimit)
+        let bar = zip(history.days, history.states).map { day, state in
+            var cell = formatter.cell(day, state: state, language: language, catalog: catalog)
+            cell.events = dayEvents[day] ?? []
+            cell.eventsTitle = catalog.text("day_events_title", language, formatter.longLabel(day))
+            return cell
+        }
+        let causes = reasons.joined(separator: " · ")
         return ProductPage(
             page: PageChrome(language: language, catalog: catalog, title: product.name),
+            now: now ?? .quiet,
             slug: product.slug,
             name: product.name,
             family: product.family,
             condition: history.condition.rawValue,
             conditionText: catalog.text("condition_\(history.condition.rawValue)", language),
-            conditionIcon: conditionIcon,
-            reasons: reasons.joined(separator: " · "),
+            conditionState: conditionState.rawValue,
+            probeCause: causes.isEmpty ? nil : causes,
             historyTitle: catalog.text("history_title", language, history.days.count),
-            bar: zip(history.days, history.states).map { formatter.cell($0, state: $1, language: language, catalog: catalog) },
+            bar: bar,
             uptime: history.uptime.map { formatPercent($0, language) } ?? catalog.text("uptime_unknown", language),
             hasUptime: history.uptime != nil,
             uptimeOver: catalog.text("uptime_over", language, history.days.count),
-            incidents: incidents.map { incident in
-                IncidentItem(
-                    title: incident.title,
-                    started: formatter.instant(incident.startedAt),
-                    resolved: incident.resolvedAt.map(formatter.instant) ?? "",
-                    updates: incident.updates.reversed().map {
-                        .init(status: catalog.text("status_\($0.status.rawValue)", language), message: $0.message, at: formatter.instant($0.at))
-                    }
-                )
-            },
-            hasIncidents: !incidents.isEmpty,
+            closed: Array(closed),
+            hasClosed: !closed.isEmpty,
             legend: GridPage.legend(language, catalog),
             chartDay: "/products/\(product.slug)/response-times.svg?lang=\(language.rawValue)",
             chartDays: "/products/\(product.slug)/response-times.svg?range=days&lang=\(language.rawValue)",
-            chartDaysAlt: catalog.text("chart_days_title", language, history.days.count),
+            chartDayTitle: catalog.text("chart_day_title", language),
+            chartDaysTitle: catalog.text("chart_days_title", language, history.days.count),
             feed: FeedLink(scope: .product(product), language: language, catalog: catalog)
         )
     }

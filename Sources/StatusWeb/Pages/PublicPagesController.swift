@@ -39,7 +39,11 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
             let days = calendar.days(endingWith: calendar.day(containing: now), count: historyDays)
             async let products = store.products()
             async let states = store.dayStates(days: days, now: now)
-            let view = GridPage.build(products: try await products, states: try await states, days: days,
+            async let facts = happeningNow(now: now)
+            let allProducts = try await products
+            let happening = HappeningNow.build(facts: try await facts, products: allProducts, now: now,
+                                               language: language, catalog: catalog, calendar: calendar)
+            let view = GridPage.build(products: allProducts, states: try await states, days: days, now: happening,
                                       language: language, catalog: catalog, calendar: calendar)
             return try pages.renderer.render(view, template: "grid")
         }
@@ -51,15 +55,60 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         }
         let language = pages.language(of: request)
         return try await cached.page(request, key: .init(path: "/products/\(slug)", language: language), pages: pages) { now in
-            let days = calendar.days(endingWith: calendar.day(containing: now), count: historyDays)
+            let today = calendar.day(containing: now)
+            let days = calendar.days(endingWith: today, count: historyDays)
+            // The bar's days, today whole: a window later today is one of today's events.
+            let window = DateInterval(start: calendar.interval(of: days.first ?? today).start, end: max(now, calendar.interval(of: today).end))
             async let history = store.history(productSlug: slug, days: days, now: now)
-            async let incidents = store.closedIncidents(productSlug: slug, limit: 5)
+            async let incidents = store.closedIncidents(productSlug: slug, limit: ProductPage.closedLimit)
             async let reasons = store.currentProbeReasons(productSlug: slug)
-            let view = ProductPage.build(product: product, history: try await history, incidents: try await incidents,
+            async let facts = happeningNow(now: now, productSlug: slug)
+            async let products = store.products()
+            async let events = dayEvents(productSlug: slug, days: days, window: window, now: now, language: language)
+            let finished = try await store.maintenances(overlapping: DateInterval(start: window.start, end: now))
+                .filter { $0.productSlugs.contains(slug) && $0.status(at: now) == .completed }
+            let happening = HappeningNow.build(facts: try await facts, products: try await products, only: slug, now: now,
+                                               language: language, catalog: catalog, calendar: calendar)
+            let view = ProductPage.build(product: product, history: try await history, incidents: try await incidents, finished: finished,
                                          reasons: try await reasons.map { ProbeFailure(code: $0).sentence(language.rawValue) },
+                                         now: happening, dayEvents: try await events,
                                          language: language, catalog: catalog, calendar: calendar)
             return try pages.renderer.render(view, template: "product")
         }
+    }
+
+    /// Open incidents, windows running or due within the week, and every product's condition
+    /// with the probes' causes of those in trouble.
+    private func happeningNow(now: Date, productSlug: String? = nil) async throws -> HappeningNow.Facts {
+        async let incidents = store.unresolvedIncidents()
+        async let windows = store.maintenances(overlapping: HappeningNow.horizon(now: now, calendar: calendar))
+        let conditions = try await store.conditions(now: now)
+        var reasons: [String: [String]] = [:]
+        for (slug, condition) in conditions where condition == .outage || condition == .degraded {
+            guard productSlug == nil || productSlug == slug else { continue }
+            reasons[slug] = try await store.currentProbeReasons(productSlug: slug)
+        }
+        return HappeningNow.Facts(incidents: try await incidents, maintenances: try await windows,
+                                  conditions: conditions, probeReasons: reasons)
+    }
+
+    /// The events of each day of a product's bar, from its episodes and what they stand for.
+    private func dayEvents(productSlug: String, days: [LocalDay], window: DateInterval, now: Date,
+                           language: Language) async throws -> [LocalDay: [DayEvent]] {
+        let episodes = try await store.episodes(productSlug: productSlug, overlapping: window)
+        var incidents: [String: Incident] = [:]
+        var windows: [String: Maintenance] = [:]
+        for episode in episodes {
+            switch episode.cause {
+            case .incident where incidents[episode.source] == nil:
+                incidents[episode.source] = try await store.incident(id: episode.source)
+            case .maintenance where windows[episode.source] == nil:
+                windows[episode.source] = try await store.maintenance(id: episode.source)
+            default: break
+            }
+        }
+        return DayEvents.build(days: days, episodes: episodes, incidents: incidents, maintenances: windows,
+                               now: now, language: language, catalog: catalog, calendar: calendar)
     }
 
     /// `?range=24h` (default) or `?range=days`: the last day, or the days of the grid.
@@ -73,7 +122,8 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         let timings = try await store.hourlyTimings(productSlug: slug, since: start)
         let title = catalog.text(days ? "chart_days_title" : "chart_day_title", language, historyDays) + " · " + product.name
         let chart = ResponseTimeChart(timings: timings, start: start, end: now, title: title,
-                                      noDataText: catalog.text("chart_no_data", language))
+                                      noDataText: catalog.text("chart_no_data", language),
+                                      timeZone: calendar.timeZone, locale: language.locale)
         var headers = HTTPFields()
         headers[.contentType] = "image/svg+xml"
         headers[.cacheControl] = "max-age=60"

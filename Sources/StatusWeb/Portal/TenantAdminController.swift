@@ -101,7 +101,7 @@ struct TenantAdminController: Sendable {
                 let report = try await accounts.invite(text, tenantID: admin.tenantID, language: fields.language == "en" ? "en" : "fr",
                                                        invitedBy: Inviter(admin.user))
                 let language = pages.language(of: request)
-                let refused = report.refused.map { "\($0.email) : \(pages.catalog.text($0.reason, language))" }.joined(separator: " · ")
+                let refused = report.refused.map { "\($0.email)\(pages.catalog.text("colon", language)) \(pages.catalog.text($0.reason, language))" }.joined(separator: " · ")
                 // What happened to each kind of address, in one notice.
                 var notice = [pages.catalog.text("invite_done", language, report.invited.count)]
                 if !report.addedExisting.isEmpty { notice.append(pages.catalog.text("invite_added_existing", language, report.addedExisting.count)) }
