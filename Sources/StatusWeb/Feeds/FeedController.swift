@@ -37,9 +37,8 @@ struct FeedController<Store: StatusStore>: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/atom+xml; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = language.rawValue
-        return Pages.conditional(request, body: entry.body, etag: entry.etag, headers: headers)
+        return CachedPages<Store>.respond(request, entry: entry, headers: headers)
     }
 
     /// Unresolved incidents, then enough of the latest closed ones to fill a feed even after those
