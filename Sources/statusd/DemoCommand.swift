@@ -36,7 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
         try await DemoData(store: store, database: sqlite, config: config, now: Date(), logger: logger).write()
 
         var lines = ["Demo database written to \(path): \(DemoData.products.count) products, \(config.historyDays) days of history.",
-                     "Serve it with: statusd serve" + (database == nil ? "" : " (with STATUSD_DATABASE=\(path))"),
+                     "Serve it with: " + (database == nil ? "" : "STATUSD_DATABASE=\(path) ") + "statusd serve"
+                        + (options.config.map { " --config \($0)" } ?? ""),
                      "Then open \(config.baseURL)/ and sign in at \(config.baseURL)/login as:"]
         for login in DemoData.logins {
             lines.append("  \(login.role): \(login.email) / \(login.password)")
