@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Verifies OpenID Connect ID tokens against a provider's JWKS (sign-in with Google, Microsoft...).
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // gzip for the cached pages, compressed once per change.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -88,6 +90,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages"), .copy("API/V1/openapi.yaml")],
             swiftSettings: strictSettings
@@ -175,6 +178,9 @@ let package = Package(
             dependencies: [
                 "StatusModel", "StatusWeb", "Portal", "Notify", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Inflates the gzip answers of the page cache.
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -24,7 +24,8 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     PublicPagesController(store: site.store, pages: pages, cached: cached, assets: site.assets, historyDays: site.historyDays,
                           logger: site.logger).addRoutes(to: routes)
     ProbeController(store: site.store, pushChecks: site.pushChecks, metricsText: site.metricsText, clock: site.clock).addRoutes(to: routes)
-    StatuspageController(store: site.store, catalog: pages.catalog, calendar: site.calendar, baseURL: site.baseURL, clock: site.clock)
+    StatuspageController(store: site.store, catalog: pages.catalog, calendar: site.calendar, baseURL: site.baseURL, clock: site.clock,
+                         cached: cached)
         .addRoutes(to: routes)
     FeedController(store: site.store, pages: pages, cached: cached, baseURL: site.baseURL).addRoutes(to: routes)
     BadgeController(store: site.store, pages: pages, calendar: site.calendar, historyDays: site.historyDays, clock: site.clock)

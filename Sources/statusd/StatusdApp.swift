@@ -103,7 +103,9 @@ enum StatusdApp {
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)
         return Application(
             router: buildRouter(site: site),
-            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd"),
+            // A crowd opening the page at once (an outage) connects faster than accept runs: a
+            // backlog as deep as nginx's keeps those connections instead of refusing them.
+            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd", backlog: 1024),
             services: [retention, worker, announcements, webhooks] + mail.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port

@@ -7,7 +7,8 @@ struct StatusdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statusd",
         abstract: "A self-hosted status and uptime monitor with a customer portal.",
-        subcommands: [ServeCommand.self, ProbeCommand.self, CheckConfigCommand.self, OutboxCommand.self, UserCommand.self, TenantCommand.self],
+        subcommands: [ServeCommand.self, ProbeCommand.self, CheckConfigCommand.self, OutboxCommand.self, UserCommand.self, TenantCommand.self,
+                      DemoCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

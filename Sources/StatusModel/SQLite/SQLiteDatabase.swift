@@ -9,6 +9,8 @@ public protocol SQLiteMigrations: Sendable {
 /// The one database of a deployment: a WAL pool on a file, or a queue in memory for tests.
 public struct SQLiteDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// This process's commits that moved the state version (see `SQLiteStatusStore.localStateChanges`).
+    let stateChanges = StateChangeCounter()
 
     /// Opens (creating if needed) the file at `path` in WAL mode and migrates it.
     public static func open(path: String, migrations: [any SQLiteMigrations]) throws -> SQLiteDatabase {
@@ -28,6 +30,7 @@ public struct SQLiteDatabase: Sendable {
         var migrator = DatabaseMigrator()
         for part in migrations { part.register(in: &migrator) }
         try migrator.migrate(writer)
+        writer.add(transactionObserver: stateChanges, extent: .observerLifetime)
     }
 
     private static func configuration() -> Configuration {

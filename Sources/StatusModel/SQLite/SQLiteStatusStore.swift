@@ -5,9 +5,11 @@ import GRDB
 public struct SQLiteStatusStore: StatusStore {
     let writer: any DatabaseWriter
     let calendar: DayCalendar
+    let stateChanges: StateChangeCounter
 
     public init(database: SQLiteDatabase, calendar: DayCalendar) {
         self.writer = database.writer
+        self.stateChanges = database.stateChanges
         self.calendar = calendar
     }
 
@@ -128,6 +130,8 @@ public struct SQLiteStatusStore: StatusStore {
     public func stateVersion() async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT version FROM stateVersion WHERE id = 1") ?? 0 }
     }
+
+    public func localStateChanges() -> Int { stateChanges.value }
 
     static func bumpVersion(_ db: Database) throws {
         try db.execute(sql: "UPDATE stateVersion SET version = version + 1 WHERE id = 1")

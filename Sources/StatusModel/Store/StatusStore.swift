@@ -100,6 +100,9 @@ public protocol HistoryStore: Sendable {
     func nextScheduledChange(after now: Date) async throws -> Date?
     /// A number that changes whenever a day state or a condition may have changed, in any process.
     func stateVersion() async throws -> Int
+    /// A count kept in memory that moves as soon as this process commits a state change, read
+    /// without touching the database; changes by other processes show only in `stateVersion()`.
+    func localStateChanges() -> Int
     /// Deletes day rollups and closed episodes that ended before `cutoff`.
     @discardableResult
     func pruneHistory(before cutoff: LocalDay) async throws -> Int

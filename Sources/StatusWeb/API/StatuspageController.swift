@@ -11,18 +11,23 @@ struct StatuspageController<Store: StatusStore>: Sendable {
     /// The public address, for the page's links.
     let baseURL: String
     let clock: @Sendable () -> Date
+    /// `summary.json`, the one every widget polls, is kept as bytes with the pages.
+    let cached: CachedPages<Store>
 
     func addRoutes(to routes: SiteRoutes) {
         let router = routes.pages(.anyone)
-        router.get("/api/v2/summary.json") { _, _ in
-            let context = try await statuspageContext()
-            let unresolved = try await store.unresolvedIncidents()
-            let windows = try await maintenances(from: context.now)
-            return try statuspageJSON([
-                "page": AnyEncodable(context.page), "status": AnyEncodable(context.status(unresolved: unresolved)),
-                "components": AnyEncodable(context.components), "incidents": AnyEncodable(unresolved.map(context.incident)),
-                "scheduled_maintenances": AnyEncodable(windows.filter { $0.status(at: context.now) != .completed }.map(context.maintenance)),
-            ])
+        router.get("/api/v2/summary.json") { request, _ in
+            let entry = try await cached.bytesEntry(key: .init(path: "/api/v2/summary.json", language: .en)) { _ in
+                let context = try await statuspageContext()
+                let unresolved = try await store.unresolvedIncidents()
+                let windows = try await maintenances(from: context.now)
+                return try statuspageBytes([
+                    "page": AnyEncodable(context.page), "status": AnyEncodable(context.status(unresolved: unresolved)),
+                    "components": AnyEncodable(context.components), "incidents": AnyEncodable(unresolved.map(context.incident)),
+                    "scheduled_maintenances": AnyEncodable(windows.filter { $0.status(at: context.now) != .completed }.map(context.maintenance)),
+                ])
+            }
+            return CachedPages<Store>.respond(request, entry: entry, headers: statuspageHeaders)
         }
         router.get("/api/v2/status.json") { _, _ in
             let context = try await statuspageContext()
@@ -67,14 +72,22 @@ struct StatuspageController<Store: StatusStore>: Sendable {
         try await store.maintenances(overlapping: DateInterval(start: start, end: .distantFuture)).sorted { $0.start > $1.start }
     }
 
-    private func statuspageJSON(_ object: [String: AnyEncodable]) throws -> Response {
+    private func statuspageBytes(_ object: [String: AnyEncodable]) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(object))
+    }
+
+    private var statuspageHeaders: HTTPFields {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "max-age=30"
         headers[.accessControlAllowOrigin] = "*"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(object))))
+        return headers
+    }
+
+    private func statuspageJSON(_ object: [String: AnyEncodable]) throws -> Response {
+        Response(status: .ok, headers: statuspageHeaders, body: .init(byteBuffer: try statuspageBytes(object)))
     }
 }
 

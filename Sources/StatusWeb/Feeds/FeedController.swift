@@ -13,19 +13,25 @@ struct FeedController<Store: StatusStore>: Sendable {
 
     func addRoutes(to routes: SiteRoutes) {
         let open = routes.pages(.anyone)
-        open.get("/feed.atom") { request, _ in try await feedResponse(request, scope: .allProducts) }
+        open.get("/feed.atom") { request, _ in
+            try await feedResponse(request, path: StatusFeed.path(for: .allProducts)) { .allProducts }
+        }
         open.get("/products/:slug/feed.atom") { request, context in
             let slug = try context.parameters.require("slug")
-            guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
-            return try await feedResponse(request, scope: .product(product))
+            // Looked up when the feed is rendered, not on every request (a 404 is never cached).
+            return try await feedResponse(request, path: "/products/\(slug)/feed.atom") {
+                guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+                return .product(product)
+            }
         }
     }
 
     /// Cached like the pages: rendered again only once the store's state version moves.
-    private func feedResponse(_ request: Request, scope: StatusFeed.Scope) async throws -> Response {
+    private func feedResponse(_ request: Request, path: String, scope findScope: () async throws -> StatusFeed.Scope) async throws -> Response {
         let language = pages.language(of: request)
-        let key = PageCache.Key(path: StatusFeed.path(for: scope), language: language)
+        let key = PageCache.Key(path: path, language: language)
         let entry = try await cached.entry(key: key) { now in
+            let scope = try await findScope()
             async let products = store.products()
             async let incidents = feedIncidents(scope: scope)
             // A year back covers the latest entries of any feed; upcoming windows are announced too.
@@ -37,9 +43,8 @@ struct FeedController<Store: StatusStore>: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/atom+xml; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = language.rawValue
-        return Pages.conditional(request, body: entry.body, etag: entry.etag, headers: headers)
+        return CachedPages<Store>.respond(request, entry: entry, headers: headers)
     }
 
     /// Unresolved incidents, then enough of the latest closed ones to fill a feed even after those

@@ -50,11 +50,13 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
     }
 
     func product(_ request: Request, slug: String) async throws -> Response {
-        guard let product = try await store.product(slug: slug), product.visibility == .public else {
-            throw HTTPError(.notFound)
-        }
         let language = pages.language(of: request)
+        // The product is looked up when the page is rendered, not on every request: a 404 is
+        // never cached, and a product hidden or renamed moves the state version.
         return try await cached.page(request, key: .init(path: "/products/\(slug)", language: language), pages: pages) { now in
+            guard let product = try await store.product(slug: slug), product.visibility == .public else {
+                throw HTTPError(.notFound)
+            }
             let today = calendar.day(containing: now)
             let days = calendar.days(endingWith: today, count: historyDays)
             // The bar's days, today whole: a window later today is one of today's events.

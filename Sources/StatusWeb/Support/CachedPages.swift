@@ -1,28 +1,57 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import StatusModel
 
 /// Pages and feeds kept until a state changes: the store's version moves, the local day turns,
-/// or a known episode starts or ends. The public pages and the feeds share one, so both go
-/// stale on the same events.
+/// or a known episode starts or ends. The public pages, the feeds and `/api/v2/summary.json`
+/// share one, so all go stale on the same events. A request reads no database while nothing
+/// changed: this process's changes show in an in-memory count at once, and the stored version
+/// (which other processes, probe workers, move) is read again at most every `recheckInterval`.
 struct CachedPages<Store: StatusStore>: Sendable {
     let store: Store
     let cache: PageCache
     let calendar: DayCalendar
     let clock: @Sendable () -> Date
 
+    /// How stale a change made by another process may be on a page.
+    static var recheckInterval: Duration { .milliseconds(500) }
+
+    /// Every cached answer varies on these: the encoding, the language, and the language cookie.
+    static var vary: String { "Accept-Encoding, Accept-Language, Cookie" }
+
     /// The cached body for `key` while no state changed since it was rendered; renders it otherwise.
     func entry(key: PageCache.Key, render: (Date) async throws -> String) async throws -> PageCache.Entry {
+        try await bytesEntry(key: key) { now in ByteBuffer(string: try await render(now)) }
+    }
+
+    /// The same for a body made as bytes (JSON).
+    func bytesEntry(key: PageCache.Key, render: (Date) async throws -> ByteBuffer) async throws -> PageCache.Entry {
         let now = clock()
         let day = calendar.day(containing: now)
-        let version = try await store.stateVersion()
-        if let cached = await cache.entry(for: key, version: version, day: day, now: now) { return cached }
+        let version = try await stateVersion()
+        if let cached = cache.entry(for: key, version: version, day: day, now: now) { return cached }
         let body = try await render(now)
         let validUntil = try await store.nextScheduledChange(after: now)
-        let entry = PageCache.Entry(body: body, etag: PageCache.etag(for: body), version: version, day: day, validUntil: validUntil)
-        await cache.store(entry, for: key)
+        let entry = try PageCache.Entry(body: body, version: version, day: day, validUntil: validUntil)
+        cache.store(entry, for: key)
         return entry
+    }
+
+    /// The state version, from memory unless this process changed something or the last read is old.
+    private func stateVersion() async throws -> Int {
+        let local = store.localStateChanges()
+        let instant = ContinuousClock.now
+        if let known = cache.knownVersion(localChanges: local, at: instant, interval: Self.recheckInterval) { return known }
+        do {
+            let version = try await store.stateVersion()
+            cache.versionRead(version, localChanges: local, at: instant)
+            return version
+        } catch {
+            cache.versionReadFailed()
+            throw error
+        }
     }
 
     /// An HTML page from the cache, or 304 when the browser already holds this version.
@@ -31,10 +60,55 @@ struct CachedPages<Store: StatusStore>: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = key.language.rawValue
-        var response = Pages.conditional(request, body: entry.body, etag: entry.etag, headers: headers)
+        var response = Self.respond(request, entry: entry, headers: headers)
         pages.rememberLanguage(request, in: &response)
         return response
+    }
+
+    /// The entry's gzip bytes when the request accepts gzip, its plain bytes otherwise, each with
+    /// its own ETag; 304 when the client already holds that representation.
+    static func respond(_ request: Request, entry: PageCache.Entry, headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.vary] = vary
+        let gzip = acceptsGzip(request.headers[.acceptEncoding])
+        let etag = gzip ? entry.gzipETag : entry.etag
+        headers[.eTag] = etag
+        if let held = request.headers[.ifNoneMatch], matches(held, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        if gzip { headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: gzip ? entry.gzip : entry.identity))
+    }
+
+    /// `If-None-Match` holds `etag` (weak comparison, as RFC 9110 asks for it) or `*`.
+    static func matches(_ ifNoneMatch: String, etag: String) -> Bool {
+        ifNoneMatch.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag || tag == "*"
+        }
+    }
+
+    /// True when `Accept-Encoding` allows gzip: named (or `*`) with a quality above zero.
+    static func acceptsGzip(_ acceptEncoding: String?) -> Bool {
+        guard let acceptEncoding else { return false }
+        var gzip: Bool?
+        var any: Bool?
+        for item in acceptEncoding.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            guard let name = parts.first?.trimmingCharacters(in: .whitespaces).lowercased() else { continue }
+            var quality = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == "q" { quality = Double(pair[1]) ?? 0 }
+            }
+            switch name {
+            case "gzip", "x-gzip": gzip = quality > 0
+            case "*": any = quality > 0
+            default: break
+            }
+        }
+        return gzip ?? any ?? false
     }
 }

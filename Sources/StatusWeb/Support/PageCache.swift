@@ -1,44 +1,121 @@
+import CompressNIO
 import Foundation
+import NIOCore
 import StatusModel
+import Synchronization
 
-/// Rendered pages kept until a state changes: the store's version moves, the local day turns,
-/// or a known episode starts or ends (a scheduled maintenance beginning).
-actor PageCache {
+/// Rendered pages kept as encoded bytes until a state changes: the store's version moves, the
+/// local day turns, or a known episode starts or ends (a scheduled maintenance beginning).
+/// Each entry holds its body twice, as is and gzip-compressed, both made once per change.
+final class PageCache: Sendable {
     struct Key: Hashable {
         let path: String
         let language: Language
     }
 
-    struct Entry {
-        let body: String
+    /// One rendered page in both representations, with their validators.
+    struct Entry: Sendable {
+        let identity: ByteBuffer
+        let gzip: ByteBuffer
+        /// Strong validators: the gzip one differs, since its bytes do.
         let etag: String
+        let gzipETag: String
         let version: Int
         let day: LocalDay
         let validUntil: Date?
+
+        init(body: ByteBuffer, version: Int, day: LocalDay, validUntil: Date?) throws {
+            identity = body
+            var source = body
+            gzip = try source.compress(with: .gzip(configuration: .init(compressionLevel: .bestCompression)))
+            let hash = PageCache.hash(body.readableBytesView)
+            etag = "\"\(hash)\""
+            gzipETag = "\"\(hash)-gzip\""
+            self.version = version
+            self.day = day
+            self.validUntil = validUntil
+        }
+
+        /// The text of the page (for tests and the callers that read it back).
+        var body: String { String(buffer: identity) }
     }
 
-    private var entries: [Key: Entry] = [:]
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var renders = 0
+    }
+
+    private let state = Mutex(State())
+    private let versionCheck = Mutex(VersionCheck())
+
     /// How many pages were rendered rather than served from the cache.
-    private(set) var renders = 0
+    var renders: Int { state.withLock { $0.renders } }
 
     func entry(for key: Key, version: Int, day: LocalDay, now: Date) -> Entry? {
-        guard let entry = entries[key], entry.version == version, entry.day == day else { return nil }
-        if let validUntil = entry.validUntil, now >= validUntil { return nil }
-        return entry
+        state.withLock { state in
+            guard let entry = state.entries[key], entry.version == version, entry.day == day else { return nil }
+            if let validUntil = entry.validUntil, now >= validUntil { return nil }
+            return entry
+        }
     }
 
     func store(_ entry: Entry, for key: Key) {
-        renders += 1
-        entries[key] = entry
+        state.withLock { state in
+            state.renders += 1
+            state.entries[key] = entry
+        }
     }
 
     /// A strong validator derived from the body: equal bodies get equal tags across restarts.
     static func etag(for body: String) -> String {
+        "\"\(hash(body.utf8))\""
+    }
+
+    /// FNV-1a over the bytes, in hexadecimal.
+    private static func hash(_ bytes: some Sequence<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in body.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        return "\"\(String(hash, radix: 16))\""
+        return String(hash, radix: 16)
+    }
+}
+
+extension PageCache {
+    /// What the cache knows of the store's state version, and when it last read it.
+    struct VersionCheck {
+        var version: Int?
+        var localChanges = 0
+        var readAt: ContinuousClock.Instant?
+        var reading = false
+    }
+
+    /// The version read last, while it is fresh and this process changed nothing since; nil
+    /// tells the caller to read it. While one request reads, the others keep the known version.
+    func knownVersion(localChanges: Int, at instant: ContinuousClock.Instant, interval: Duration) -> Int? {
+        versionCheck.withLock { check in
+            guard let version = check.version, check.localChanges == localChanges, let readAt = check.readAt else {
+                check.reading = true
+                return nil
+            }
+            if instant - readAt < interval || check.reading { return version }
+            check.reading = true
+            return nil
+        }
+    }
+
+    func versionRead(_ version: Int, localChanges: Int, at instant: ContinuousClock.Instant) {
+        versionCheck.withLock { check in
+            check.reading = false
+            if let readAt = check.readAt, readAt > instant { return }
+            check.version = version
+            check.localChanges = localChanges
+            check.readAt = instant
+        }
+    }
+
+    func versionReadFailed() {
+        versionCheck.withLock { $0.reading = false }
     }
 }
