@@ -58,7 +58,7 @@ import Testing
         #expect(mails.allSatisfy { $0.mailFrom == "statut@vendor.fr" && $0.defects.isEmpty && $0.header("Content-Language") == ["fr"] })
         for update in mails.dropFirst() {
             let unsubscribe = try #require(update.header("List-Unsubscribe").first)
-            #expect(unsubscribe.hasPrefix("<\(base)/subscriptions/") && unsubscribe.hasSuffix("/unsubscribe>"))
+            #expect(unsubscribe.hasPrefix("<\(base)/subscriptions/") && unsubscribe.hasSuffix("/unsubscribe?lang=fr>"))
             #expect(update.header("List-Unsubscribe-Post") == ["List-Unsubscribe=One-Click"])
             // User text is escaped in the HTML part and never read as a template.
             let html = update.html ?? ""

@@ -40,7 +40,8 @@ import Testing
 
     func confirmationToken(_ mail: Mail) throws -> String {
         let range = try #require(mail.text.range(of: "\(base)/subscriptions/confirm/"))
-        return String(mail.text[range.upperBound...].prefix { !$0.isWhitespace })
+        // The token ends at the link's query (`?lang=`, the reader's language).
+        return String(mail.text[range.upperBound...].prefix { !$0.isWhitespace && $0 != "?" })
     }
 
     @Test func eachFollowerGetsEachEventOnceInTheirLanguage() async throws {
@@ -79,13 +80,15 @@ import Testing
         #expect(anne.allSatisfy { $0.language == "fr" && $0.text.contains("Statut : ") })
         #expect(anne[0].html?.contains("<script>") == false && anne[0].html?.contains("&lt;script&gt;") == true)
         let bob = try #require(mails.first { $0.to == "bob@example.org" })
-        #expect(bob.language == "en" && bob.text.contains("Products : Cegid Loop, Cegid Stream") && bob.text.contains("identified"))
+        #expect(bob.language == "en" && bob.text.contains("Products: Cegid Loop, Cegid Stream") && bob.text.contains("identified"))
         // Every update carries its one-click unsubscribe (RFC 8058), on the configured base URL.
         for mail in mails {
             let unsubscribe = try #require(mail.headers["List-Unsubscribe"])
-            #expect(unsubscribe.hasPrefix("<\(base)/subscriptions/") && unsubscribe.hasSuffix("/unsubscribe>"))
+            // The link opens in the follower's language.
+            let suffix = "/unsubscribe?lang=\(mail.language)>"
+            #expect(unsubscribe.hasPrefix("<\(base)/subscriptions/") && unsubscribe.hasSuffix(suffix))
             #expect(mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
-            let token = String(unsubscribe.dropFirst("<\(base)/subscriptions/".count).dropLast("/unsubscribe>".count))
+            let token = String(unsubscribe.dropFirst("<\(base)/subscriptions/".count).dropLast(suffix.count))
             #expect(try await world.subscriptions.subscription(manageToken: token)?.address == mail.to)
         }
     }
@@ -207,7 +210,7 @@ extension AnnouncementTests {
         _ = try await announcer(world).announcePending()
         let mails = try await queued(world)
         #expect(mails.map(\.subject) == ["[Maintenance scheduled] Migration", "[Maintenance rescheduled] Migration"])
-        #expect(mails.last?.text.contains("Window : ") == true)
+        #expect(mails.last?.text.contains("Window: ") == true)
     }
 }
 
@@ -224,7 +227,7 @@ extension AnnouncementTests {
         let mails = try await queued(world)
         let bob = mails.filter { $0.to == "bob@client.com" }.map(\.subject)
         let anne = mails.filter { $0.to == "anne@client.fr" }.map(\.subject)
-        #expect(bob == ["[Outage detected] Cegid Loop : connection refused", "[Recovered] Cegid Loop : back to normal"])
+        #expect(bob == ["[Outage detected] Cegid Loop: connection refused", "[Recovered] Cegid Loop: back to normal"])
         #expect(anne == ["[Panne détectée] Cegid Loop : connexion refusée", "[Rétabli] Cegid Loop : rétabli"])
         #expect(mails.first { $0.to == "bob@client.com" }?.text.contains("Probes confirm an outage of Cegid Loop (connection refused)") == true)
     }

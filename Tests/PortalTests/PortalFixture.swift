@@ -58,7 +58,8 @@ struct PortalFixture {
     func token(sentTo email: String, path: String) async throws -> String? {
         guard let mail = try await outbox().last(where: { $0.to == email }),
               let range = mail.text.range(of: "\(Self.baseURL)/\(path)/") else { return nil }
-        return String(mail.text[range.upperBound...].prefix { !$0.isWhitespace })
+        // The token ends at the link's query (`?lang=`, the reader's language) or its end.
+        return String(mail.text[range.upperBound...].prefix { !$0.isWhitespace && $0 != "?" })
     }
 
     /// An active user with a password, through invitation and activation.

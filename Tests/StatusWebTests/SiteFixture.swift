@@ -174,9 +174,11 @@ struct PortalSiteFixture {
         return try #require(try await subscriptions.confirm(token: String(link.split(separator: "/").last ?? ""), now: clock.now))
     }
 
-    /// The first link of `text` whose path starts with `prefix`, whole.
+    /// The first link of `text` whose path starts with `prefix`, without its query (mails add
+    /// `?lang=`, the reader's language).
     static func link(in text: String, after prefix: String) -> String? {
         text.split(whereSeparator: \.isWhitespace).map(String.init).first { $0.contains(prefix) }
+            .map { String($0.split(separator: "?").first ?? "") }
     }
 }
 

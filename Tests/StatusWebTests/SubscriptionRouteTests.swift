@@ -418,10 +418,12 @@ import Testing
             let mail = try #require(queued.first { $0.to == subscription.address })
             #expect(mail.language == language)
             #expect(mail.subject == "[Incident] Connexions impossibles")
-            #expect(mail.text.contains(language == "fr" ? "Produits : Cegid Loop" : "Products : Cegid Loop"))
+            #expect(mail.text.contains(language == "fr" ? "Produits : Cegid Loop" : "Products: Cegid Loop"))
             #expect(mail.text.contains("Nous analysons."))
             let manage = try await world.subscriptions.manageLink(for: subscription.id)
-            #expect(mail.headers["List-Unsubscribe"] == "<\(manage)/unsubscribe>")
+            // Its links open in the follower's language, whatever the browser prefers.
+            #expect(mail.headers["List-Unsubscribe"] == "<\(manage)/unsubscribe?lang=\(language)>")
+            #expect(mail.text.contains("\(manage)?lang=\(language)"))
             #expect(mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click")
             #expect(mail.text.contains("\(PortalSiteFixture.baseURL)/products/loop"))
         }

@@ -9,6 +9,7 @@ struct StatusMails: Sendable {
 
     func confirmation(to address: String, language: String, link: String) -> Mail {
         let fr = language != "en"
+        let link = MailLinks.localized(link, language: language)
         let subject = fr ? "Confirmez votre inscription aux mises à jour de statut" : "Confirm your subscription to status updates"
         let lines = fr
             ? ["Bonjour,", "", "Pour recevoir les mises à jour de statut à cette adresse, confirmez votre inscription :", link, "",
@@ -20,6 +21,7 @@ struct StatusMails: Sendable {
 
     func alreadySubscribed(to address: String, language: String, manageLink: String) -> Mail {
         let fr = language != "en"
+        let manageLink = MailLinks.localized(manageLink, language: language)
         let subject = fr ? "Vous suivez déjà les mises à jour de statut" : "You already follow status updates"
         let lines = fr
             ? ["Bonjour,", "", "Cette adresse suit déjà les mises à jour de statut. Pour choisir les produits ou vous désinscrire :", manageLink]
@@ -35,17 +37,21 @@ struct StatusMails: Sendable {
         let heading = Self.heading(event.kind, fr: fr)
         let (title, message) = Self.words(of: event, productNames: productNames, fr: fr)
         let subject = "[\(heading)] \(title)"
-        var lines = [title, "", "\(fr ? "Produits" : "Products") : \(productNames.joined(separator: ", "))",
-                     "\(fr ? "Statut" : "Status") : \(Self.statusWord(event.status, fr: fr))"]
+        // French puts a space before a colon, English none.
+        func line(_ french: String, _ english: String, _ value: String) -> String { fr ? "\(french) : \(value)" : "\(english): \(value)" }
+        let manageLink = MailLinks.localized(manageLink, language: language)
+        let unsubscribeLink = MailLinks.localized(unsubscribeLink, language: language)
+        var lines = [title, "", line("Produits", "Products", productNames.joined(separator: ", ")),
+                     line("Statut", "Status", Self.statusWord(event.status, fr: fr))]
         if let start = event.windowStart, let end = event.windowEnd {
-            lines.append("\(fr ? "Fenêtre" : "Window") : \(Self.format(start, calendar: calendar, fr: fr)) → \(Self.format(end, calendar: calendar, fr: fr))")
+            lines.append(line("Fenêtre", "Window", "\(Self.format(start, calendar: calendar, fr: fr)) → \(Self.format(end, calendar: calendar, fr: fr))"))
         }
         if !message.isEmpty { lines += ["", message] }
-        let pageLink = productNames.count == 1 && event.productSlugs.count == 1
-            ? "\(baseURL)/products/\(event.productSlugs[0])" : "\(baseURL)/"
-        lines += ["", "\(fr ? "Voir le statut" : "See the status") : \(pageLink)", "",
-                  "\(fr ? "Choisir les produits suivis" : "Choose the products you follow") : \(manageLink)",
-                  "\(fr ? "Se désinscrire en un clic" : "Unsubscribe in one click") : \(unsubscribeLink)"]
+        let pageLink = MailLinks.localized(productNames.count == 1 && event.productSlugs.count == 1
+            ? "\(baseURL)/products/\(event.productSlugs[0])" : "\(baseURL)/", language: language)
+        lines += ["", line("Voir le statut", "See the status", pageLink), "",
+                  line("Choisir les produits suivis", "Choose the products you follow", manageLink),
+                  line("Se désinscrire en un clic", "Unsubscribe in one click", unsubscribeLink)]
         var mail = mail(to: address, subject: subject, lines: lines, language: language, links: [pageLink, manageLink, unsubscribeLink])
         mail.headers["List-Unsubscribe"] = "<\(unsubscribeLink)>"
         mail.headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -60,10 +66,10 @@ struct StatusMails: Sendable {
         case .outageConfirmed:
             guard let code = event.probeReason else { return (event.title, event.message) }
             let reason = ProbeFailure(code: code).sentence(fr ? "fr" : "en")
-            return ("\(product) : \(reason)", fr ? "Les sondes confirment une panne de \(product) (\(reason)). Nos équipes analysent."
+            return (fr ? "\(product) : \(reason)" : "\(product): \(reason)", fr ? "Les sondes confirment une panne de \(product) (\(reason)). Nos équipes analysent."
                                                  : "Probes confirm an outage of \(product) (\(reason)). Our teams are looking into it.")
         case .recoveryConfirmed:
-            return ("\(product) : \(fr ? "rétabli" : "back to normal")", fr ? "Les sondes confirment le retour à la normale de \(product)."
+            return (fr ? "\(product) : rétabli" : "\(product): back to normal", fr ? "Les sondes confirment le retour à la normale de \(product)."
                                     : "Probes confirm that \(product) is back to normal.")
         default:
             return (event.title, event.message)

@@ -16,7 +16,7 @@ struct AccountMails {
 
     /// The activation mail; with `invitation`, it names the customer account, who invited and the role.
     func activation(to user: User, token: String, expiresAt: Date, invitation: Invitation? = nil) -> Mail {
-        let link = "\(baseURL)/activate/\(token)"
+        let link = MailLinks.localized("\(baseURL)/activate/\(token)", language: user.language)
         let date = format(expiresAt, user.language)
         if user.language == "en" {
             let intro = invitation.map {
@@ -37,7 +37,7 @@ struct AccountMails {
 
     /// To a user who already has an active account: they were given access to one more customer account.
     func accessGranted(to user: User, invitation: Invitation) -> Mail {
-        let link = "\(baseURL)/login"
+        let link = MailLinks.localized("\(baseURL)/login", language: user.language)
         let tenant = invitation.tenant
         if user.language == "en" {
             return mail(to: user, subject: "Access to the customer account \(tenant.name) on \(siteName)",
@@ -63,7 +63,7 @@ struct AccountMails {
     }
 
     func reset(to user: User, token: String) -> Mail {
-        let link = "\(baseURL)/password/reset/\(token)"
+        let link = MailLinks.localized("\(baseURL)/password/reset/\(token)", language: user.language)
         if user.language == "en" {
             return mail(to: user, subject: "Reset your \(siteName) password",
                         lines: ["Hello,", "Someone asked to reset the password of \(user.email).",

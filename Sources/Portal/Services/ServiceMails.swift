@@ -11,7 +11,7 @@ struct ServiceMails: Sendable {
         let user = request.requester
         let service = request.service.name
         let account = tenant.map { "\($0.name) (\($0.code))" } ?? ""
-        let link = "\(baseURL)/services"
+        let link = MailLinks.localized("\(baseURL)/services", language: user.language)
         let english = user.language == "en"
         switch (decision, english) {
         case (.accept, true):
