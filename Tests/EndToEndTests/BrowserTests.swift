@@ -126,6 +126,15 @@ import Testing
     }
 
     /// Runs a browser script of Tests/Browser with Debian's python3 and selenium.
+    /// Where a walk saves its screenshots: `STATUSD_SCREENSHOTS` when set (to look at them after
+    /// the run), otherwise a folder of the test's workspace, removed with it.
+    static func screenshotFolder(beside workspace: URL) throws -> String {
+        let environment = ProcessInfo.processInfo.environment["STATUSD_SCREENSHOTS"] ?? ""
+        let folder = environment.isEmpty ? workspace.appendingPathComponent("screenshots").path : environment
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     static func runScript(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await offloaded { try runScriptBlocking(path, arguments) }
     }

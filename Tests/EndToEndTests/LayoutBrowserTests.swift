@@ -34,17 +34,10 @@ import Testing
         let server = try await RunningServer.start(configPath: workspace.configPath,
                                                    stderrPath: workspace.folder.appendingPathComponent("stderr.log").path,
                                                    environment: ["STATUSD_LISTEN": "127.0.0.1:\(port)"])
-        let shots = workspace.folder.appendingPathComponent("screenshots").path
-        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let shots = try BrowserTests.screenshotFolder(beside: workspace.folder)
         let walk = try await BrowserTests.runScript("Tests/Browser/layout_walk.py", [server.baseURL, adminLink, operatorLink, shots])
         #expect(walk.status == 0, "layout walk failed:\n\(walk.output)")
         #expect(walk.output.contains("3 passed, 0 failed"), "\(walk.output)")
-        if let keep = ProcessInfo.processInfo.environment["STATUSD_SCREENSHOTS"] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: shots)) ?? [] {
-                try? FileManager.default.removeItem(atPath: "\(keep)/\(name)")
-                try? FileManager.default.copyItem(atPath: "\(shots)/\(name)", toPath: "\(keep)/\(name)")
-            }
-        }
         _ = try await server.stopped()
     }
 }
