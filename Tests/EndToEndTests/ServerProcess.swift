@@ -131,7 +131,10 @@ final class RunningServer: @unchecked Sendable {
     }
 
     /// `stop` without blocking the caller's thread.
-    func stopped(signal: Int32 = SIGTERM, limit: TimeInterval = 10) async throws -> TimeInterval {
+    /// Stops the server at the end of a test. ShutdownTests holds it to 10 s, which is what a
+    /// user gets; other tests only clean up, so they allow 30 s (a stop took over 10 s three times
+    /// this session while the machine was busy, and that is ShutdownTests' finding to make).
+    func stopped(signal: Int32 = SIGTERM, limit: TimeInterval = 30) async throws -> TimeInterval {
         try await offloaded { try self.stop(signal: signal, limit: limit) }
     }
 
