@@ -43,6 +43,9 @@ enum MultipartFormReader {
                 }
                 if let problem = collector.problem { throw problem }
                 try await collector.flush()
+                // A large upload whose chunks are already buffered never suspends on its own:
+                // let the other requests (and the probes) have their turn between chunks.
+                await Task.yield()
             }
             guard collector.sawEnd else { throw HTTPError(.badRequest, message: "The form ended before its last part.") }
             try await collector.flush()
