@@ -29,10 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Verifies OpenID Connect ID tokens against a provider's JWKS (sign-in with Google, Microsoft...).
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
-        // gzip for the cached pages, compressed once per change.
-        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // multipart/form-data parsed as it arrives: uploads stream to disk, never whole in memory.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // gzip for the cached pages, compressed once per change.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -91,11 +91,11 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 // Uploads are written to disk on NIO's thread pool, off the executors.
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages"), .copy("API/V1/openapi.yaml")],
             swiftSettings: strictSettings

@@ -125,10 +125,10 @@ public struct StatusConfig: Sendable {
     /// The proxies in front of statusd (canonical IP addresses): only their `X-Forwarded-For`
     /// names the client, for login throttling.
     public var trustedProxies: [String] = []
-    /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
-    public var signInProviders: [SignInProvider] = []
     /// The size limit and the types kept for article and ticket attachments.
     public var attachments = Attachments()
+    /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
+    public var signInProviders: [SignInProvider] = []
 
     public init(file: String) {
         self.file = file

@@ -18,10 +18,10 @@ import Glibc
 struct StreamingUploadTests {
     static let megabyte = 1 << 20
 
-    @Test("A 16 MB file under a 20 MB limit reaches the disk while it is still being sent, and is kept whole")
+    @Test("An 8 MB file under a 10 MB limit reaches the disk while it is still being sent, and is kept whole")
     func streamsToDisk() async throws {
-        let fixture = try UploadFixture(maxFileBytes: 20 << 20, allowed: [AttachmentTypes.plainText])
-        let size = 16 * Self.megabyte
+        let fixture = try UploadFixture(maxFileBytes: 10 << 20, allowed: [AttachmentTypes.plainText])
+        let size = 8 * Self.megabyte
         let line = Data("une ligne de journal, encore une\n".utf8)
         try await Application(router: fixture.router()).test(.live) { client in
             var expected = SHA256()
@@ -39,14 +39,14 @@ struct StreamingUploadTests {
             var chunk = Data()
             while chunk.count < Self.megabyte { chunk.append(line) }
             chunk = chunk.prefix(Self.megabyte)
-            for index in 0..<16 {
+            for index in 0..<8 {
                 try await connection.send(chunk)
                 expected.update(data: chunk)
-                if index == 11 {
-                    // 12 MB sent and the request not finished: the server must already hold most of it
+                if index == 5 {
+                    // 6 MB sent and the request not finished: the server must already hold most of it
                     // on disk, since it keeps no more than a chunk and a 256 KB write buffer in memory.
-                    let onDisk = try await Self.waitForUpload(in: fixture.store.uploadsFolder, atLeast: 8 * Self.megabyte)
-                    #expect(onDisk >= 8 * Self.megabyte)
+                    let onDisk = try await Self.waitForUpload(in: fixture.store.uploadsFolder, atLeast: 3 * Self.megabyte)
+                    #expect(onDisk >= 3 * Self.megabyte)
                 }
             }
             try await connection.send(tail)
@@ -59,9 +59,9 @@ struct StreamingUploadTests {
         #expect(fixture.leftovers.isEmpty)
     }
 
-    @Test("A 12 MB upload sent without a length, over a 10 MB limit, is cut off: 413, nothing kept, nothing left")
+    @Test("A 6 MB upload sent without a length, over a 4 MB limit, is cut off: 413, nothing kept, nothing left")
     func cutsOffOverLimit() async throws {
-        let fixture = try UploadFixture(maxFileBytes: 10 << 20, maxRequestBytes: 10 << 20, allowed: [AttachmentTypes.plainText])
+        let fixture = try UploadFixture(maxFileBytes: 4 << 20, maxRequestBytes: 4 << 20, allowed: [AttachmentTypes.plainText])
         try await Application(router: fixture.router()).test(.live) { client in
             let connection = try RawConnection(port: try #require(client.port))
             try await connection.send(Data(("POST /api/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: \(MultipartBody.contentType)\r\n"
@@ -72,7 +72,7 @@ struct StreamingUploadTests {
             try await sendChunk(Data("--\(MultipartBody.boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n\r\n".utf8))
             let chunk = Data(repeating: 0x61, count: Self.megabyte)
             var answeredEarly = false
-            for _ in 0..<12 {
+            for _ in 0..<6 {
                 // The server may answer and stop reading before everything is sent.
                 do { try await sendChunk(chunk) } catch { answeredEarly = true; break }
             }
