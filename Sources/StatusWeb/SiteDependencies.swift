@@ -52,6 +52,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
+        branding: StatusConfig.Branding = StatusConfig.Branding(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
@@ -72,8 +73,10 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.clock = clock
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
-        self.pages = Pages(catalog: try MessageCatalog.bundled(), renderer: try await PageRenderer.bundled(), secureCookies: secureCookies)
-        self.assets = try StaticAssets.bundled()
+        let brand = SiteBrand(branding)
+        self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
+                           secureCookies: secureCookies)
+        self.assets = try StaticAssets.bundled(brand: brand)
     }
 
     /// How many pages were rendered rather than served from the cache (for tests and metrics).
