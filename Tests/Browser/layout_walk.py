@@ -108,6 +108,21 @@ def grid_opens_at_today_on_a_phone(driver):
 def portal_and_administration_pages_fit_a_phone(driver):
     activate_and_sign_in(driver, ADMIN_LINK, "admin@client.fr")
     sweep(driver, CUSTOMER, "admin")
+    # The cached grid, signed in: the header names her and its menu opens inside a phone's window.
+    driver.set_window_size(390, 900)
+    driver.get(BASE + "/?lang=fr")
+    wait(driver, lambda d: d.find_element(By.ID, "menu-user").text.startswith("Camille Martin"))
+    assert not driver.find_elements(By.ID, "sign-in"), "signed in, the header offers no sign-in"
+    driver.find_element(By.ID, "menu-user").click()
+    admin = wait(driver, lambda d: d.find_element(By.ID, "menu-admin"))
+    wait(driver, lambda d: admin.is_displayed())
+    for element_id in ("menu-account", "menu-admin", "menu-logout"):
+        box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]",
+                                    driver.find_element(By.ID, element_id))
+        assert box[0] >= 0 and box[1] <= 390, f"{element_id} leaves the window: {box}"
+    driver.save_screenshot(os.path.join(SHOTS, "admin-grid-menu-390.png"))
+    admin.click()
+    wait(driver, lambda d: d.current_url.startswith(BASE + "/admin/users"))
 
 
 @step
