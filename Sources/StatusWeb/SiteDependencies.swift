@@ -55,6 +55,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
         attachments: AttachmentServices? = nil,
+        branding: StatusConfig.Branding = StatusConfig.Branding(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
@@ -76,8 +77,10 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
         self.attachments = attachments
-        self.pages = Pages(catalog: try MessageCatalog.bundled(), renderer: try await PageRenderer.bundled(), secureCookies: secureCookies)
-        self.assets = try StaticAssets.bundled()
+        let brand = SiteBrand(branding)
+        self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
+                           secureCookies: secureCookies)
+        self.assets = try StaticAssets.bundled(brand: brand)
     }
 
     /// How many pages were rendered rather than served from the cache (for tests and metrics).

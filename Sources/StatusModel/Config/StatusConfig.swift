@@ -129,6 +129,8 @@ public struct StatusConfig: Sendable {
     public var attachments = Attachments()
     /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
     public var signInProviders: [SignInProvider] = []
+    /// The vendor's name, logo, accent colour, footer links and support phone.
+    public var branding = Branding()
 
     public init(file: String) {
         self.file = file
