@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         // gzip for the cached pages, compressed once per change.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // Markdown of knowledge-base articles, rendered to HTML that StatusWeb then makes safe.
+        .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -91,6 +93,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Ink", package: "Ink"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages"), .copy("API/V1/openapi.yaml")],
             swiftSettings: strictSettings
