@@ -82,7 +82,7 @@ struct StarsView {
         stars = (1...5).map { Star(filled: $0 <= filled && rating.count > 0) }
         rated = rating.count > 0
         label = rating.count > 0
-            ? presenter.text("kb_rating_label", String(format: "%.1f", locale: presenter.language.locale, rating.average), rating.count)
+            ? presenter.text(rating.count == 1 ? "kb_rating_label_one" : "kb_rating_label", String(format: "%.1f", locale: presenter.language.locale, rating.average), rating.count)
             : presenter.text("kb_not_rated")
     }
 }
