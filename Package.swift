@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // Markdown of knowledge-base articles, rendered to HTML that StatusWeb then makes safe.
         .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
+        // multipart/form-data parsed as it arrives: uploads stream to disk, never whole in memory.
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -94,6 +96,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Ink", package: "Ink"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                // Uploads are written to disk on NIO's thread pool, off the executors.
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages"), .copy("API/V1/openapi.yaml")],
             swiftSettings: strictSettings

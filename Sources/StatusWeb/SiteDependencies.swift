@@ -37,6 +37,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let webhookPolicy: WebhookTargetPolicy
     /// Peers whose `X-Forwarded-For` names the client (login throttling).
     let trustedProxies: Set<String>
+    /// Article and ticket attachments (uploads, the intake, downloads); nil serves no attachment routes.
+    let attachments: AttachmentServices?
     let pages: Pages
     let assets: StaticAssets
     let cache = PageCache()
@@ -55,6 +57,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
+        attachments: AttachmentServices? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
@@ -76,6 +79,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.clock = clock
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
+        self.attachments = attachments
         self.pages = Pages(catalog: try MessageCatalog.bundled(), renderer: try await PageRenderer.bundled(), secureCookies: secureCookies)
         self.assets = try StaticAssets.bundled()
     }

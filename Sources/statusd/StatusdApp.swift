@@ -97,7 +97,8 @@ enum StatusdApp {
                                               accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
                                               announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
-                                              trustedProxies: config.trustedProxies)
+                                              trustedProxies: config.trustedProxies,
+                                              attachments: try attachmentServices(config: config, logger: logger))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)

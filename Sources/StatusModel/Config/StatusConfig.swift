@@ -127,11 +127,18 @@ public struct StatusConfig: Sendable {
     public var trustedProxies: [String] = []
     /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
     public var signInProviders: [SignInProvider] = []
+    /// The size limit and the types kept for article and ticket attachments.
+    public var attachments = Attachments()
 
     public init(file: String) {
         self.file = file
     }
 
     public var calendar: DayCalendar { DayCalendar(timeZone: timeZone) }
+    /// The folder of the database file: attachments are kept beside it, under `blobs/`.
+    public var dataFolder: String {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
     public var checks: [Check] { products.flatMap(\.checks) }
 }
