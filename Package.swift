@@ -77,6 +77,8 @@ let package = Package(
                 // bcrypt runs on NIO's thread pool, off the callers' executors (no HTTP server code).
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // The front matter of imported knowledge-base articles.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

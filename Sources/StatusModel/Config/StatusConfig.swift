@@ -127,6 +127,8 @@ public struct StatusConfig: Sendable {
     public var trustedProxies: [String] = []
     /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
     public var signInProviders: [SignInProvider] = []
+    /// The knowledge base's categories (`knowledge_base:`).
+    public var knowledgeBase = KnowledgeBase()
 
     public init(file: String) {
         self.file = file
