@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // SHA-256 of imported attachments, until the blob store's intake is wired.
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
             ],
             swiftSettings: strictSettings
