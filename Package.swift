@@ -81,6 +81,8 @@ let package = Package(
                 // bcrypt runs on NIO's thread pool, off the callers' executors (no HTTP server code).
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // The front matter of imported knowledge-base articles.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -115,6 +117,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // SHA-256 of imported attachments, until the blob store's intake is wired.
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
             ],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import Crypto
 import Curl
 import Foundation
 import Hummingbird
@@ -38,6 +39,17 @@ enum StatusdApp {
 
     static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
         ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL)
+    }
+
+    /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
+    static func articleImporter(config: StatusConfig, database: SQLiteDatabase) -> ArticleImporter {
+        let services = SQLiteServiceStore(database: database)
+        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: InterimAttachmentIntake(),
+                               categories: config.knowledgeBase.categories) { name in try await services.service(named: name)?.id }
+    }
+
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Opens the store and makes the stored products match the config.

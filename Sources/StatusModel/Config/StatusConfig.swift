@@ -129,6 +129,8 @@ public struct StatusConfig: Sendable {
     public var signInProviders: [SignInProvider] = []
     /// The size limit and the types kept for article and ticket attachments.
     public var attachments = Attachments()
+    /// The knowledge base's categories (`knowledge_base:`).
+    public var knowledgeBase = KnowledgeBase()
 
     public init(file: String) {
         self.file = file
