@@ -49,7 +49,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     if let knowledgeBase = site.knowledgeBase {
         ArticleSearchController(knowledgeBase: knowledgeBase, pages: pages, calendar: site.calendar, clock: site.clock, products: products)
             .addRoutes(to: routes)
-        ArticlePageController(knowledgeBase: knowledgeBase, pages: pages, calendar: site.calendar, clock: site.clock, products: products)
+        ArticlePageController(knowledgeBase: knowledgeBase, attachments: site.attachments, pages: pages, calendar: site.calendar, clock: site.clock, products: products)
             .addRoutes(to: routes)
         APIv1ArticlesController(knowledgeBase: knowledgeBase, calendar: site.calendar, clock: site.clock, products: products, services: services)
             .addRoutes(to: routes)
@@ -71,7 +71,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     TenantsConsoleController(accounts: accounts, pages: pages).addRoutes(to: routes)
     StaffKeysController(accounts: accounts, pages: pages, calendar: site.calendar).addRoutes(to: routes)
     if let knowledgeBase = site.knowledgeBase {
-        ArticleAuthoringController(knowledgeBase: knowledgeBase, pages: pages, calendar: site.calendar, clock: site.clock, products: products,
+        ArticleAuthoringController(knowledgeBase: knowledgeBase, attachments: site.attachments, pages: pages, calendar: site.calendar, clock: site.clock, products: products,
                                    services: services).addRoutes(to: routes)
     }
     if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }

@@ -108,6 +108,8 @@ enum StatusdApp {
                                               baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                               accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
+                                              knowledgeBase: KnowledgeBaseSite(store: SQLiteKnowledgeBaseStore(database: database),
+                                                                               categories: config.knowledgeBase.categories),
                                               announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger))

@@ -132,6 +132,9 @@ def a_customer_searches_with_a_word_then_a_number(driver):
 def the_customer_filters_and_sorts(driver):
     driver.get(BASE + "/kb?q=factures")
     wait(driver, lambda d: d.find_element(By.ID, "kb-facet-category"))
+    # On a phone the filters are folded under their title: the user opens them first.
+    if not driver.find_element(By.ID, "kb-facets").get_attribute("open"):
+        driver.find_element(By.CSS_SELECTOR, "#kb-facets > summary").click()
     driver.find_element(By.CSS_SELECTOR, "#kb-facet-category a").click()
     wait(driver, lambda d: d.find_element(By.ID, "kb-chips"))
     chip = driver.find_element(By.CSS_SELECTOR, "#kb-chips .chip").text

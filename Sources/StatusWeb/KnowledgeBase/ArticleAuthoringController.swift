@@ -9,6 +9,8 @@ import StatusModel
 /// renderer as the article page; every change is a POST with the session's CSRF token.
 struct ArticleAuthoringController: Sendable {
     let knowledgeBase: KnowledgeBaseSite
+    /// Uploads to articles; nil shows no upload form.
+    let attachments: AttachmentServices?
     let pages: Pages
     let calendar: DayCalendar
     let clock: @Sendable () -> Date
@@ -30,15 +32,16 @@ struct ArticleAuthoringController: Sendable {
         staff.post("/staff/kb") { request, context in
             let signedIn = try context.requireUser()
             let form = try await Forms.read(ArticleForm.self, from: request, context: context)
+            // A preview shows the text as readers will see it, whatever the other fields hold yet.
+            if form.action == "preview" {
+                return try await formPage(request, staff: signedIn, article: nil, values: form.values, chosenProducts: form.chosenProducts,
+                                          preview: form.body.orEmpty)
+            }
             switch try await read(form) {
             case .failure(let errors):
                 return try await formPage(request, staff: signedIn, article: nil, values: form.values, chosenProducts: form.chosenProducts,
                                           errors: errors, status: .unprocessableContent)
             case .success(let draft):
-                if form.action == "preview" {
-                    return try await formPage(request, staff: signedIn, article: nil, values: form.values, chosenProducts: form.chosenProducts,
-                                              preview: draft.body)
-                }
                 let created = try await store.createArticle(draft, state: form.action == "publish" ? .published : .draft,
                                                             authorID: signedIn.user.id, at: clock())
                 return Forms.redirect(to: "/staff/kb/\(created.number)?notice=created")
@@ -56,15 +59,15 @@ struct ArticleAuthoringController: Sendable {
             let signedIn = try context.requireUser()
             let form = try await Forms.read(ArticleForm.self, from: request, context: context)
             let article = try await staffArticle(context)
+            if form.action == "preview" {
+                return try await formPage(request, staff: signedIn, article: article, values: form.values, chosenProducts: form.chosenProducts,
+                                          preview: form.body.orEmpty)
+            }
             switch try await read(form) {
             case .failure(let errors):
                 return try await formPage(request, staff: signedIn, article: article, values: form.values, chosenProducts: form.chosenProducts,
                                           errors: errors, status: .unprocessableContent)
             case .success(let draft):
-                if form.action == "preview" {
-                    return try await formPage(request, staff: signedIn, article: article, values: form.values, chosenProducts: form.chosenProducts,
-                                              preview: draft.body)
-                }
                 guard try await store.updateArticle(article.number, draft, authorID: signedIn.user.id, at: clock()) != nil else {
                     throw HTTPError(.notFound)
                 }
@@ -81,7 +84,9 @@ struct ArticleAuthoringController: Sendable {
         staff.post("/staff/kb/:number/attachments") { request, context in
             let signedIn = try context.requireUser()
             let article = try await staffArticle(context)
-            let outcome = try await ArticleUpload(knowledgeBase: knowledgeBase).receive(request, context: context, number: article.number, at: clock())
+            guard let attachments else { throw HTTPError(.notFound) }
+            let outcome = try await ArticleUpload(store: store, attachments: attachments, catalog: pages.catalog)
+                .receive(request, context: context, number: article.number, language: pages.language(of: request), at: clock())
             switch outcome {
             case .stored:
                 return Forms.redirect(to: "/staff/kb/\(article.number)?notice=attached")
@@ -184,7 +189,8 @@ struct ArticleAuthoringController: Sendable {
         view.services = try await services().map { .init(value: String($0.id), label: $0.name, selected: String($0.id) == values["service"]) }
         view.hasServices = !view.services.isEmpty
         view.products = try await products().map { .init(value: $0.slug, label: $0.name, selected: chosenProducts.contains($0.slug)) }
-        view.uploadError = uploadError.map(presenter.text)
+        view.uploadError = uploadError
+        view.canUpload = attachments != nil
         if let article {
             view.number = article.number.description
             view.action = "/staff/kb/\(article.number)"

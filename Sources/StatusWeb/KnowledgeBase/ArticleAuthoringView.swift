@@ -64,6 +64,7 @@ struct ArticleAuthoringView {
     var attachments: [Attachment] = []
     var hasAttachments = false
     var uploadError: String?
+    var canUpload = false
     var versions: [Version] = []
     var hasVersions = false
     var publicHref: String?

@@ -8,6 +8,8 @@ import StatusModel
 /// exists), its attachments' downloads, and the signed-in readers' ratings.
 struct ArticlePageController: Sendable {
     let knowledgeBase: KnowledgeBaseSite
+    /// Downloads of attachments; nil serves none.
+    let attachments: AttachmentServices?
     let pages: Pages
     let calendar: DayCalendar
     let clock: @Sendable () -> Date
@@ -27,11 +29,12 @@ struct ArticlePageController: Sendable {
             return try await articlePage(request, context: context, number: number)
         }
         anyone.get("/kb/:number/attachments/:id") { request, context in
-            guard let number = ArticleNumber(try context.parameters.require("number")),
+            guard let attachments, let number = ArticleNumber(try context.parameters.require("number")),
                   let id = Int64(try context.parameters.require("id")),
-                  let attachment = try await store.attachment(id: id, of: number, for: KnowledgeBaseReader(context.identity)),
-                  let file = try await knowledgeBase.blobs.file(for: attachment.blob) else { throw HTTPError(.notFound) }
-            return try await AttachmentDownload.response(file: file, fileName: attachment.fileName, blob: attachment.blob)
+                  let attachment = try await store.attachment(id: id, of: number, for: KnowledgeBaseReader(context.identity)) else {
+                throw HTTPError(.notFound)
+            }
+            return try await attachments.downloads.response(blob: attachment.blob, fileName: attachment.fileName, request: request, context: context)
         }
         routes.pages(.signedIn).post("/kb/:number/rating") { request, context in
             let signedIn = try context.requireUser()

@@ -1,7 +1,4 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import NIOCore
 import Portal
 
 /// The article page's view: number and "Dernière version", title, dates, views, the body as
@@ -91,27 +88,5 @@ struct ArticlePageView {
         translationLabel = presenter.text("kb_translation_\(translation?.content.language.rawValue ?? "en")")
         self.rating = rating
         editHref = isStaff ? "/staff/kb/\(article.number)" : nil
-    }
-}
-
-/// An attachment's bytes as a download: never shown inline, whatever its type.
-enum AttachmentDownload {
-    static func response(file: URL, fileName: String, blob: BlobReference) async throws -> Response {
-        let data = try Data(contentsOf: file)
-        var headers = HTTPFields()
-        headers[.contentType] = blob.contentType
-        headers[.contentDisposition] = contentDisposition(fileName)
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[.cacheControl] = "private, no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII name for old clients, the real one for the others.
-    static func contentDisposition(_ fileName: String) -> String {
-        let ascii = String(fileName.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
-        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 }

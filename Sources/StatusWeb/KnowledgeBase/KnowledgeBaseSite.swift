@@ -1,24 +1,16 @@
 import Foundation
 import Portal
 
-/// What the knowledge-base pages, the agents' authoring and the API need: the article store,
-/// the blob store and intake for attachments, and the config's categories.
+/// What the knowledge-base pages, the agents' authoring and the API need: the article store
+/// and the config's categories. Attachments go through the site's `AttachmentServices`.
 public struct KnowledgeBaseSite: Sendable {
     public let store: any KnowledgeBaseStore
-    public let blobs: any BlobStore
-    public let intake: any AttachmentIntake
     /// The categories of the config, in its order ("Aide à l'utilisation", "Portail"…).
     public let categories: [String]
-    /// The largest upload one request may bring (the intake checks each file again against the config).
-    public let uploadLimit: Int64
 
-    public init(store: any KnowledgeBaseStore, blobs: any BlobStore, intake: any AttachmentIntake, categories: [String],
-                uploadLimit: Int64 = 20 * 1024 * 1024) {
+    public init(store: any KnowledgeBaseStore, categories: [String]) {
         self.store = store
-        self.blobs = blobs
-        self.intake = intake
         self.categories = categories
-        self.uploadLimit = uploadLimit
     }
 }
 

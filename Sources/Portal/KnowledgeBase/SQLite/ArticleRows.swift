@@ -67,7 +67,8 @@ extension ArticleSummary {
                   productIDs: StoredList.items(try row.decode(String.self, forColumn: "products")),
                   language: ArticleLanguage(rawValue: try row.decode(String.self, forColumn: "language")) ?? .fr,
                   updatedAt: Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: "updatedAt")),
-                  views: try row.decode(Int.self, forColumn: "views"), rating: try ArticleRating(articleRow: row))
+                  views: try row.decode(Int.self, forColumn: "views"), rating: try ArticleRating(articleRow: row),
+                  state: ArticleState(rawValue: try row.decode(String.self, forColumn: "state")) ?? .draft)
     }
 }
 
