@@ -62,6 +62,8 @@ struct ArticleSearchView {
     let results: [Result]
     let hasResults: Bool
     let facets: [FacetGroup]
+    /// The store counted a sample of very many matches: the counts read "≈ 35000".
+    let approximate: Bool
     let chips: [Chip]
     let hasChips: Bool
     let clearAllHref: String
@@ -121,6 +123,7 @@ struct ArticleSearchView {
                   FacetGroup(id: "kb-facet-language", title: presenter.text("kb_filter_language"), values: languages)]
             .filter { !$0.values.isEmpty }
 
+        approximate = results.facets.areEstimates
         var chips: [Chip] = []
         let remove = presenter.text("kb_filter_remove")
         if let product = query.productID {
