@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Verifies OpenID Connect ID tokens against a provider's JWKS (sign-in with Google, Microsoft...).
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // Markdown of knowledge-base articles, rendered to HTML that StatusWeb then makes safe.
+        .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
         // multipart/form-data parsed as it arrives: uploads stream to disk, never whole in memory.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         // gzip for the cached pages, compressed once per change.
@@ -79,6 +81,8 @@ let package = Package(
                 // bcrypt runs on NIO's thread pool, off the callers' executors (no HTTP server code).
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // The front matter of imported knowledge-base articles.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -91,11 +95,12 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Ink", package: "Ink"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 // Uploads are written to disk on NIO's thread pool, off the executors.
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Templates"), .copy("Public"), .copy("Messages"), .copy("API/V1/openapi.yaml")],
             swiftSettings: strictSettings
@@ -112,6 +117,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // SHA-256 of imported attachments, until the blob store's intake is wired.
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
             ],
             swiftSettings: strictSettings

@@ -46,11 +46,24 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
         if site.accounts != nil { AccountSubscriptionController(subscriptionPages: subscriptionPages).addRoutes(to: routes) }
     }
 
+    let store = site.store
+    let products: @Sendable () async throws -> [Product] = { try await store.products() }
+    let services: @Sendable () async throws -> [Service] = { [catalog = site.serviceCatalog] in try await catalog?.activeServices() ?? [] }
+    if let knowledgeBase = site.knowledgeBase {
+        ArticleSearchController(knowledgeBase: knowledgeBase, pages: pages, calendar: site.calendar, clock: site.clock, products: products)
+            .addRoutes(to: routes)
+        ArticlePageController(knowledgeBase: knowledgeBase, attachments: site.attachments, pages: pages, calendar: site.calendar, clock: site.clock, products: products)
+            .addRoutes(to: routes)
+        APIv1ArticlesController(knowledgeBase: knowledgeBase, calendar: site.calendar, clock: site.clock, products: products, services: services)
+            .addRoutes(to: routes)
+    }
+
     guard let accounts = site.accounts else { return router }
     let providers = site.openIDSignIn?.providers ?? []
     LoginController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
     PasswordController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
-    AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn).addRoutes(to: routes)
+    let homeBlocks = site.knowledgeBase.map { KnowledgeBaseLanding(knowledgeBase: $0, calendar: site.calendar, clock: site.clock, products: products) }
+    AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn, knowledgeBase: homeBlocks).addRoutes(to: routes)
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
     TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
 
@@ -60,6 +73,10 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     ProductConsoleController(console: console, webhookPolicy: site.webhookPolicy, clock: site.clock).addRoutes(to: routes)
     TenantsConsoleController(accounts: accounts, pages: pages).addRoutes(to: routes)
     StaffKeysController(accounts: accounts, pages: pages, calendar: site.calendar).addRoutes(to: routes)
+    if let knowledgeBase = site.knowledgeBase {
+        ArticleAuthoringController(knowledgeBase: knowledgeBase, attachments: site.attachments, pages: pages, calendar: site.calendar, clock: site.clock, products: products,
+                                   services: services).addRoutes(to: routes)
+    }
     if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }
     if let services = site.serviceCatalog {
         ServiceRequestsController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)

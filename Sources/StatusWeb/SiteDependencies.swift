@@ -29,6 +29,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let openIDSignIn: OpenIDSignIn?
     /// The portal's service catalog and service subscriptions; nil serves no service pages.
     let serviceCatalog: ServiceCatalog?
+    /// The knowledge base (articles, attachments, categories); nil serves no `/kb` pages.
+    let knowledgeBase: KnowledgeBaseSite?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
     let announcementsChanged: @Sendable () -> Void
     /// Which webhook addresses subscribers may register (public ones only, unless the config says otherwise).
@@ -51,6 +53,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         subscriptions: SubscriptionService? = nil,
         serviceCatalog: ServiceCatalog? = nil,
         openIDSignIn: OpenIDSignIn? = nil,
+        knowledgeBase: KnowledgeBaseSite? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
@@ -63,6 +66,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.subscriptions = subscriptions
         self.serviceCatalog = serviceCatalog
         self.openIDSignIn = openIDSignIn
+        self.knowledgeBase = knowledgeBase
         self.announcementsChanged = announcementsChanged
         self.webhookPolicy = webhookPolicy
         self.pushChecks = pushChecks

@@ -75,6 +75,20 @@ struct DemoData {
         try await writeHistory()
         try await announceHistory()
         try await writeAccounts()
+        try await writeArticles()
+    }
+
+    /// The knowledge base's demo articles (config/kb, beside the config file), through the real
+    /// import; after the accounts, whose services some articles are restricted to.
+    private func writeArticles() async throws {
+        let beside = URL(fileURLWithPath: config.file).deletingLastPathComponent().appendingPathComponent("kb")
+        let folder = [beside, URL(fileURLWithPath: "config/kb")].first { FileManager.default.fileExists(atPath: $0.path) }
+        guard let folder else { return }
+        let report = try await StatusdApp.articleImporter(config: config, database: database).importFolder(folder, at: now)
+        for rejection in report.rejected {
+            logger.warning("demo article refused", metadata: ["file": "\(rejection.file)", "reason": "\(rejection.reason)"])
+        }
+        logger.info("demo articles imported", metadata: ["articles": "\(report.changed)", "folder": "\(folder.path)"])
     }
 
     /// Hourly probe results (for the response-time charts), slower on the degraded day.

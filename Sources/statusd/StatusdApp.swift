@@ -1,3 +1,4 @@
+import Crypto
 import Curl
 import Foundation
 import Hummingbird
@@ -39,6 +40,17 @@ enum StatusdApp {
     static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
         ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL,
                        siteName: config.branding.name)
+    }
+
+    /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
+    static func articleImporter(config: StatusConfig, database: SQLiteDatabase) -> ArticleImporter {
+        let services = SQLiteServiceStore(database: database)
+        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: InterimAttachmentIntake(),
+                               categories: config.knowledgeBase.categories) { name in try await services.service(named: name)?.id }
+    }
+
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Opens the store and makes the stored products match the config.
@@ -98,6 +110,8 @@ enum StatusdApp {
                                               baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                               accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
+                                              knowledgeBase: KnowledgeBaseSite(store: SQLiteKnowledgeBaseStore(database: database),
+                                                                               categories: config.knowledgeBase.categories),
                                               announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),

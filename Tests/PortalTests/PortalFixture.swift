@@ -22,7 +22,12 @@ struct PortalFixture {
     static let inviter = Inviter(name: "Ada Lovelace", email: "ada@vendor.fr")
 
     init() throws {
-        database = try SQLiteDatabase.inMemory(migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
+        try self.init(database: SQLiteDatabase.inMemory(migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()]))
+    }
+
+    /// The same rules over a database the test opened (a file in WAL mode, say).
+    init(database: SQLiteDatabase) throws {
+        self.database = database
         store = SQLiteAccountStore(database: database)
         let clock = self.clock
         // bcrypt cost 4 keeps the tests fast; production uses 12 (checked in SecurityTests).

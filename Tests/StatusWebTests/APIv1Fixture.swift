@@ -49,7 +49,8 @@ struct APIWorld {
         tenantKey = try await accounts.createAPIKey(tenantID: base.tenantA.id, name: "tenant script").secret
         subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: base.database), baseURL: "http://status.test")
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
-                                    logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions, clock: { SiteFixture.now })
+                                    logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions,
+                                    knowledgeBase: try await TestKnowledgeBase.make(database: base.database).0, clock: { SiteFixture.now })
     }
 
     enum APIWorldError: Error { case loginFailed }

@@ -81,7 +81,7 @@ import Testing
                 switch entry.access {
                 case .anyone:
                     continue
-                case .passwordChange, .signedIn, .tenantAdmin, .operator, .agent:
+                case .passwordChange, .signedIn, .tenantAdmin, .operator, .agent, .staff:
                     let anonymous = try await status()
                     refusals.check(anonymous.0 == .seeOther && anonymous.1 == "/login", route, "anonymous → \(anonymous)")
                     if entry.access != .passwordChange {
@@ -95,7 +95,7 @@ import Testing
                         refusals.check(try await status(session: fixture.admin.session).0 == .forbidden, route, "customer")
                         refusals.check(try await status(session: fixture.agent.session).0 == .forbidden, route, "agent")
                     }
-                    if entry.access == .agent {
+                    if entry.access == .agent || entry.access == .staff {
                         refusals.check(try await status(session: fixture.admin.session).0 == .forbidden, route, "customer")
                     }
                     // A bearer key opens no page.

@@ -89,6 +89,9 @@ struct PortalSiteFixture {
     let subscriptions: SubscriptionService
     let serviceCatalog: ServiceCatalog
     let clock: TestClock
+    /// The knowledge base on the same database, with its blobs in a folder of its own.
+    let knowledgeBase: KnowledgeBaseSite
+    let attachments: AttachmentServices
     let site: SiteDependencies<SQLiteStatusStore>
     let operatorLogin: Login, agent: Login, admin: Login, member: Login
 
@@ -113,10 +116,14 @@ struct PortalSiteFixture {
         self.serviceCatalog = serviceCatalog
         let clock = TestClock(SiteFixture.now)
         self.clock = clock
+        let (knowledgeBase, attachments) = try await TestKnowledgeBase.make(database: database)
+        self.knowledgeBase = knowledgeBase
+        self.attachments = attachments
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: Self.baseURL,
                                           logger: Logger(label: "test"), pushChecks: ["tok-0123456789abcdef": "loop/heartbeat"],
                                           metricsText: { "# metrics\n" }, accounts: accounts, outbox: outbox, subscriptions: subscriptions,
-                                          serviceCatalog: serviceCatalog, clock: { clock.now })
+                                          serviceCatalog: serviceCatalog, knowledgeBase: knowledgeBase, attachments: attachments,
+                                          clock: { clock.now })
 
         let tenant = try await accountStore.createTenant(Tenant(code: "1000", name: "Client A"))
         func login(_ email: String) async throws -> Login {

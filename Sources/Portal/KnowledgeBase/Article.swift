@@ -143,10 +143,13 @@ public struct ArticleSummary: Sendable, Hashable {
     public var updatedAt: Date
     public var views: Int
     public var rating: ArticleRating
+    /// Readers only ever get published articles; the agents' list (`allArticles`) shows every state.
+    public var state: ArticleState
 
     public init(number: ArticleNumber, title: String, category: String, productIDs: [String], language: ArticleLanguage,
-                updatedAt: Date, views: Int, rating: ArticleRating) {
+                updatedAt: Date, views: Int, rating: ArticleRating, state: ArticleState = .published) {
         self.number = number
+        self.state = state
         self.title = title
         self.category = category
         self.productIDs = productIDs

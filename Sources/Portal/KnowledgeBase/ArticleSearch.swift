@@ -103,11 +103,16 @@ public struct ArticleFacets: Sendable, Hashable {
     public var languages: [FacetCount<ArticleLanguage>]
     public var categories: [FacetCount<String>]
     public var products: [FacetCount<String>]
+    /// True when the counts were read from an even sample of very many matches and scaled
+    /// ("environ 35 000"): exact counts over tens of thousands of matches would cost more than the search.
+    public var areEstimates: Bool
 
-    public init(languages: [FacetCount<ArticleLanguage>] = [], categories: [FacetCount<String>] = [], products: [FacetCount<String>] = []) {
+    public init(languages: [FacetCount<ArticleLanguage>] = [], categories: [FacetCount<String>] = [], products: [FacetCount<String>] = [],
+                areEstimates: Bool = false) {
         self.languages = languages
         self.categories = categories
         self.products = products
+        self.areEstimates = areEstimates
     }
 }
 

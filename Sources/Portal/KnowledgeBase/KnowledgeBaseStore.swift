@@ -51,4 +51,21 @@ public protocol KnowledgeBaseStore: Sendable {
     func attachments(of number: ArticleNumber) async throws -> [ArticleAttachment]
     /// One attachment when `reader` may see its article.
     func attachment(id: Int64, of number: ArticleNumber, for reader: KnowledgeBaseReader) async throws -> ArticleAttachment?
+
+    /// The number an earlier import gave the file at `source` (its path in the imported folder)
+    /// when that file named none, so a second import finds the same article.
+    func importedArticle(source: String) async throws -> ArticleNumber?
+    /// Remembers that the file at `source` made article `number`.
+    func rememberImport(source: String, number: ArticleNumber) async throws
+    /// The attachments of `number` when `reader` may see the article (the article page's side list).
+    func attachments(of number: ArticleNumber, for reader: KnowledgeBaseReader) async throws -> [ArticleAttachment]
+}
+
+extension KnowledgeBaseStore {
+    // Defaults for stores written before these were added (fakes in tests).
+    public func importedArticle(source: String) async throws -> ArticleNumber? { nil }
+    public func rememberImport(source: String, number: ArticleNumber) async throws {}
+    public func attachments(of number: ArticleNumber, for reader: KnowledgeBaseReader) async throws -> [ArticleAttachment] {
+        try await article(number, for: reader) == nil ? [] : try await attachments(of: number)
+    }
 }

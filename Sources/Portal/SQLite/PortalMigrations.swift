@@ -98,5 +98,11 @@ public struct PortalMigrations: SQLiteMigrations {
             try db.alter(table: "accountToken") { t in t.add(column: "issuedAt", .double) }
         }
         migrator.registerMigration("portal.v7.openID") { db in try OpenIDMigrations.createTables(db) }
+        migrator.registerMigration("portal.kb.v1") { db in try KnowledgeBaseMigrations.createTables(db) }
+    }
+
+    /// The knowledge base's search index needs its tokenizer on every connection.
+    public func prepare(_ db: Database) throws {
+        db.add(tokenizer: KnowledgeBaseTokenizer.self)
     }
 }

@@ -131,6 +131,8 @@ public struct StatusConfig: Sendable {
     public var signInProviders: [SignInProvider] = []
     /// The vendor's name, logo, accent colour, footer links and support phone.
     public var branding = Branding()
+    /// The knowledge base's categories (`knowledge_base:`).
+    public var knowledgeBase = KnowledgeBase()
 
     public init(file: String) {
         self.file = file

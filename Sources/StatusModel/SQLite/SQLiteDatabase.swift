@@ -4,6 +4,12 @@ import GRDB
 /// Migrations a module contributes to the one migrator assembled at start.
 public protocol SQLiteMigrations: Sendable {
     func register(in migrator: inout DatabaseMigrator)
+    /// Runs on every new connection before use (custom FTS5 tokenizers are registered per connection).
+    func prepare(_ db: Database) throws
+}
+
+extension SQLiteMigrations {
+    public func prepare(_ db: Database) throws {}
 }
 
 /// The one database of a deployment: a WAL pool on a file, or a queue in memory for tests.
@@ -16,13 +22,13 @@ public struct SQLiteDatabase: Sendable {
     public static func open(path: String, migrations: [any SQLiteMigrations]) throws -> SQLiteDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let pool = try DatabasePool(path: path, configuration: configuration())
+        let pool = try DatabasePool(path: path, configuration: configuration(migrations))
         return try SQLiteDatabase(writer: pool, migrations: migrations)
     }
 
     /// A private database in memory, for tests.
     public static func inMemory(migrations: [any SQLiteMigrations]) throws -> SQLiteDatabase {
-        try SQLiteDatabase(writer: DatabaseQueue(configuration: configuration()), migrations: migrations)
+        try SQLiteDatabase(writer: DatabaseQueue(configuration: configuration(migrations)), migrations: migrations)
     }
 
     private init(writer: any DatabaseWriter, migrations: [any SQLiteMigrations]) throws {
@@ -33,7 +39,7 @@ public struct SQLiteDatabase: Sendable {
         writer.add(transactionObserver: stateChanges, extent: .observerLifetime)
     }
 
-    private static func configuration() -> Configuration {
+    private static func configuration(_ migrations: [any SQLiteMigrations]) -> Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Probe workers in other processes write the same file: wait for their locks
@@ -43,6 +49,7 @@ public struct SQLiteDatabase: Sendable {
         // outbox erases a mail's links once it is sent, and erased must mean gone.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            for part in migrations { try part.prepare(db) }
         }
         return configuration
     }

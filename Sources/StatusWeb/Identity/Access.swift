@@ -16,6 +16,8 @@ public enum Access: String, Sendable, CaseIterable {
     case `operator`
     /// An agent of the vendor (tickets, knowledge base).
     case agent
+    /// Any of the vendor's staff, agent or operator (writing the knowledge base).
+    case staff
     /// A customer account's API key.
     case tenantKey
     /// An operator's staff API key.
@@ -29,6 +31,7 @@ public enum Access: String, Sendable, CaseIterable {
         case .tenantAdmin: .tenantAdmin
         case .operator: .operator
         case .agent: .agent
+        case .staff: .staff
         case .tenantKey: .tenantKey
         case .staffKey: .staffKey
         }

@@ -18,6 +18,8 @@ public enum Identity: Sendable {
         case `operator`
         /// Vendor staff who answer tickets and write articles.
         case agent
+        /// Any of the vendor's staff: agents and operators.
+        case staff
         case tenantKey
         case staffKey
     }
@@ -37,8 +39,8 @@ extension Identity: RoleProviding {
             var roles: Set<Role> = [.user]
             if signedIn.role == .admin { roles.insert(.tenantAdmin) }
             switch signedIn.user.staffRole {
-            case .operator_: roles.insert(.operator)
-            case .agent: roles.insert(.agent)
+            case .operator_: roles.formUnion([.operator, .staff])
+            case .agent: roles.formUnion([.agent, .staff])
             case nil: break
             }
             return roles

@@ -23,6 +23,8 @@ struct PortalFormView {
     var providers: [Provider] = []
     /// Stored, not computed: templates see stored properties only (swift-mustache reads them by reflection).
     var hasProviders = false
+    /// The knowledge base's home blocks, on the signed-in landing page.
+    var knowledgeBase: ArticleHomeBlocks.View?
 
     struct Provider {
         let id: String
@@ -40,7 +42,7 @@ extension Pages {
     func portal(_ request: Request, template: String, titleKey: String, csrf: String, values: [String: String] = [:],
                 errors: FormErrors = FormErrors(), message: String = "", extra: [String: String] = [:], items: [[String: String]] = [],
                 groups: [[String: String]] = [], keys: [[String: String]] = [], providers: [OpenIDProvider] = [],
-                status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
+                status: HTTPResponse.Status = .ok, cookies: [Cookie] = [], knowledgeBase: ArticleHomeBlocks.View? = nil) throws -> Response {
         let language = language(of: request)
         var translated: [String: String] = [:]
         // Every message of a field, next to it: a refused password lists each rule it misses.
@@ -53,6 +55,7 @@ extension Pages {
             extra: Self.dropEmpty(extra), items: items.map(Self.dropEmpty), keys: keys.map(Self.dropEmpty), groups: groups.map(Self.dropEmpty))
         view.providers = providers.map { .init(id: $0.id, label: catalog.text("oidc_continue_with", language, $0.name)) }
         view.hasProviders = !providers.isEmpty
+        view.knowledgeBase = knowledgeBase
         return try render(view, template: template, request: request, status: status, cookies: cookies)
     }
 

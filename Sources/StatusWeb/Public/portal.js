@@ -34,3 +34,35 @@
     update();
   }
 })();
+// The knowledge base's search refreshes its results while the user types (the last word
+// matches as a prefix); without JavaScript the form is submitted as usual.
+(function () {
+  // On a phone the filters fold under their title, so the results come first on the screen.
+  var facets = document.getElementById("kb-facets");
+  if (facets && window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) { facets.open = false; }
+  var form = document.getElementById("kb-search");
+  var box = document.getElementById("kb-q");
+  var results = document.getElementById("kb-results");
+  if (!form || !box || !results || !window.fetch || !window.DOMParser) { return; }
+  var timer = null;
+  var latest = 0;
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (box.value.trim().length === 1) { return; }
+      var address = "/kb?" + new URLSearchParams(new FormData(form)).toString();
+      var asked = ++latest;
+      fetch(address, { credentials: "same-origin" }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html === null || asked !== latest) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("kb-results");
+        if (!fresh) { return; }
+        results.replaceChildren.apply(results, Array.from(fresh.childNodes));
+        var folded = document.getElementById("kb-facets");
+        if (folded && window.matchMedia("(max-width: 50rem)").matches) { folded.open = false; }
+        history.replaceState(null, "", address);
+      }).catch(function () {});
+    }, 250);
+  });
+})();

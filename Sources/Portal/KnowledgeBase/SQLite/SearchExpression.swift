@@ -1,0 +1,66 @@
+import GRDB
+
+/// FTS5 expressions built from what the user typed: every word is a quoted string (the text
+/// was split on everything but letters and digits, so no quote, star, colon or parenthesis
+/// remains), the last one also as a prefix. Words only search title, body and attachments;
+/// visibility and filters are tags of the `tags` column.
+enum SearchExpression {
+    /// `{title body attachments} : ("w1" AND ("w2"* OR "w2"))`, or nil without words.
+    static func words(_ words: [String], columns: String = "title body attachments") -> String? {
+        guard !words.isEmpty else { return nil }
+        var terms = words.map { "\"\($0)\"" }
+        if let last = words.last, last.count >= 2 {
+            // A prefix is taken as typed (not stemmed) and the whole word by its stem: "invoices"
+            // meets "invoice", and "factu" meets "facturation".
+            terms[terms.count - 1] = "(\"\(last)\"* OR \"\(last)\")"
+        }
+        return "{\(columns)} : (\(terms.joined(separator: " AND ")))"
+    }
+
+    /// The tags `reader` may see: all for staff, else published articles for everyone, for
+    /// customers when signed in, and for the services the reader's tenants subscribe to.
+    static func visibility(_ reader: KnowledgeBaseReader, _ db: Database) throws -> String {
+        guard !reader.isStaff else { return "tags : \(SearchIndexText.all)" }
+        var tags = [SearchIndexText.everyone]
+        if reader.signedIn { tags.append(SearchIndexText.customers) }
+        let tenants = Array(reader.tenantIDs.prefix(200))
+        if !tenants.isEmpty {
+            let services = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT serviceID FROM serviceSubscription WHERE state = 'accepted'
+                AND tenantID IN (\(tenants.map { _ in "?" }.joined(separator: ", ")))
+                """, arguments: StatementArguments(tenants))
+            tags += services.map(SearchIndexText.service)
+        }
+        return "tags : (\(tags.joined(separator: " OR ")))"
+    }
+
+    static func and(_ parts: [String?]) -> String {
+        parts.compactMap { $0 }.map { "(\($0))" }.joined(separator: " AND ")
+    }
+}
+
+/// The filters of a query as tags; a value no article has becomes a tag nothing has.
+struct SearchFilters {
+    var language: String?
+    var category: String?
+    var product: String?
+    var categoryID: Int64?
+    var productID: Int64?
+
+    static let nothing = "tags : zznone"
+
+    init(_ query: ArticleQuery, _ db: Database) throws {
+        if let language = query.language { self.language = "tags : \(SearchIndexText.language(language))" }
+        if let category = query.category {
+            categoryID = try SearchIndexText.tagID(db, kind: "category", value: category, create: false)
+            self.category = categoryID.map { "tags : \(SearchIndexText.category($0))" } ?? Self.nothing
+        }
+        if let product = query.productID {
+            productID = try SearchIndexText.tagID(db, kind: "product", value: product, create: false)
+            self.product = productID.map { "tags : \(SearchIndexText.product($0))" } ?? Self.nothing
+        }
+    }
+
+    var isEmpty: Bool { language == nil && category == nil && product == nil }
+    var all: [String?] { [language, category, product] }
+}
