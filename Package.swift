@@ -139,6 +139,16 @@ let package = Package(
             path: "Benchmarks/MailBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/kb.sh drives it: 100,000 articles to import, then the store's search timed over a query mix.
+        .executableTarget(
+            name: "kb-bench",
+            dependencies: [
+                "Portal", "StatusModel", "Notify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/KBBench",
+            swiftSettings: strictSettings
+        ),
         // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.
         .testTarget(
             name: "StatusModelTests",
