@@ -76,6 +76,8 @@ struct KBBench: AsyncParsableCommand {
         @Option var runs = 10_000
         /// Print the query strings (for the HTTP run) instead of timing them.
         @Flag var list = false
+        /// Print the queries slower than 50 ms.
+        @Flag var slow = false
 
         static func mix(articles: Int) -> [ArticleQuery] {
             var queries: [ArticleQuery] = []
@@ -115,7 +117,9 @@ struct KBBench: AsyncParsableCommand {
                 let reader = run % 2 == 0 ? KnowledgeBaseReader.anonymous : KnowledgeBaseReader(signedIn: true)
                 let query = mix[run % mix.count]
                 let elapsed = try await clock.measure { _ = try await store.search(query, for: reader) }
-                timings.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                if slow, milliseconds > 50 { print("slow: \(Int(milliseconds)) ms \(query)") }
+                timings.append(milliseconds)
             }
             timings.sort()
             func percentile(_ p: Double) -> String { String(format: "%.2f", timings[min(timings.count - 1, Int(Double(timings.count) * p))]) }

@@ -12,7 +12,7 @@ import GRDB
 /// - sorts by views, date or title over many matches walk the article index in that order and
 ///   test each article against the index, instead of sorting every match.
 extension SQLiteKnowledgeBaseStore {
-    static let rankedCandidates = 1_000
+    static let rankedCandidates = 200
     static let facetSample = 2_000
     /// bm25 weights: title, body, attachments, tags.
     static let rankSQL = "bm25(articleSearch, 10.0, 4.0, 1.0, 0.0)"
