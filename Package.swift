@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // Verifies OpenID Connect ID tokens against a provider's JWKS (sign-in with Google, Microsoft...).
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        // multipart/form-data parsed as it arrives: uploads stream to disk, never whole in memory.
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         // gzip for the cached pages, compressed once per change.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
@@ -91,6 +93,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                // Uploads are written to disk on NIO's thread pool, off the executors.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
@@ -109,8 +114,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                // SHA-256 of imported attachments, until the blob store's intake is wired.
-                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
             ],
             swiftSettings: strictSettings

@@ -29,6 +29,8 @@ public struct RetentionService<Store: ResultStore & HistoryStore>: Service {
                 try await Task.sleep(for: every)
             }
         }
+        // Each service says when it stopped: a slow SIGTERM shows which one held it.
+        logger.info("retention stopped")
     }
 
     /// One pass: raw results older than `resultDays`, rollups and closed episodes older than `historyDays`.

@@ -15,7 +15,10 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     router.add(middleware: ClientAddressMiddleware(trustedProxies: site.trustedProxies))
     router.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
     let pageGroup = router.group()
-    if let accounts = site.accounts { pageGroup.add(middleware: SessionAuthenticator(accounts: accounts)) }
+    if let accounts = site.accounts {
+        pageGroup.add(middleware: SessionAuthenticator(accounts: accounts))
+        pageGroup.add(middleware: PageVisitorMiddleware())
+    }
     let apiGroup = router.group("/api/v1").add(middleware: APIv1ErrorMiddleware()).add(middleware: BearerKeyAuthenticator(accounts: site.accounts))
     let routes = SiteRoutes(pages: pageGroup, api: apiGroup, table: routeTable)
 

@@ -35,6 +35,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let webhookPolicy: WebhookTargetPolicy
     /// Peers whose `X-Forwarded-For` names the client (login throttling).
     let trustedProxies: Set<String>
+    /// Article and ticket attachments (uploads, the intake, downloads); nil serves no attachment routes.
+    let attachments: AttachmentServices?
     let pages: Pages
     let assets: StaticAssets
     let cache = PageCache()
@@ -52,6 +54,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
+        attachments: AttachmentServices? = nil,
+        branding: StatusConfig.Branding = StatusConfig.Branding(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
         self.accounts = accounts
@@ -72,8 +76,11 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.clock = clock
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
-        self.pages = Pages(catalog: try MessageCatalog.bundled(), renderer: try await PageRenderer.bundled(), secureCookies: secureCookies)
-        self.assets = try StaticAssets.bundled()
+        self.attachments = attachments
+        let brand = SiteBrand(branding)
+        self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
+                           secureCookies: secureCookies)
+        self.assets = try StaticAssets.bundled(brand: brand)
     }
 
     /// How many pages were rendered rather than served from the cache (for tests and metrics).

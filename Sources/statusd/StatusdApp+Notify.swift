@@ -26,12 +26,22 @@ extension StatusdApp {
         let sender = SMTPSender(url: smtp.url, username: smtp.username, password: smtp.password, requireTLS: smtp.requireTLS,
                                 timeout: smtp.timeout, caFile: smtp.caFile)
         // The config checked the sender already; this only turns it into Notify's type.
-        let composer = try MailComposer(from: smtp.from, baseURL: config.baseURL)
+        let composer = try MailComposer(from: fromHeader(config: config, smtp: smtp), baseURL: config.baseURL)
         var policy = DeliveryPolicy()
         // A send must end before its lease does, or another statusd process could send it too.
         policy.lease = max(policy.lease, smtp.timeout * 2)
         let delivery = DeliveryService(store: outbox, transport: sender, composer: composer, policy: policy, logger: logger)
         return MailDelivery(services: [delivery], wake: { delivery.wake() })
+    }
+}
+
+extension StatusdApp {
+    /// The From header: the branding's name on the configured address, so mails are signed as
+    /// the pages are headed; `smtp.from` as written when the config names no brand.
+    static func fromHeader(config: StatusConfig, smtp: StatusConfig.SMTP) -> String {
+        guard config.branding.hasOwnName, let address = MailAddress(smtp.from)?.address else { return smtp.from }
+        let named = "\(config.branding.name.fr) <\(address)>"
+        return MailAddress(named) == nil ? smtp.from : named
     }
 }
 

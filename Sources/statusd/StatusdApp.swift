@@ -1,4 +1,3 @@
-import Crypto
 import Curl
 import Foundation
 import Hummingbird
@@ -26,7 +25,7 @@ enum StatusdApp {
     }
 
     static func accounts(config: StatusConfig, database: SQLiteDatabase) -> AccountService {
-        AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL)
+        AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL, siteName: config.branding.name)
     }
 
     /// Sign-in with the configured OpenID Connect providers ("Continuer avec Google"), on a curl
@@ -38,18 +37,15 @@ enum StatusdApp {
     }
 
     static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
-        ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL)
+        ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL,
+                       siteName: config.branding.name)
     }
 
     /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
-    static func articleImporter(config: StatusConfig, database: SQLiteDatabase) -> ArticleImporter {
+    static func articleImporter(config: StatusConfig, database: SQLiteDatabase, logger: Logger) throws -> ArticleImporter {
         let services = SQLiteServiceStore(database: database)
-        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: InterimAttachmentIntake(),
+        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: try attachmentIntake(config: config, logger: logger),
                                categories: config.knowledgeBase.categories) { name in try await services.service(named: name)?.id }
-    }
-
-    static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Opens the store and makes the stored products match the config.
@@ -99,7 +95,8 @@ enum StatusdApp {
         let pushChecks = Dictionary(config.checks.compactMap { check in check.pushToken.map { ($0, check.id) } }) { first, _ in first }
         let mail = try await mailDelivery(config: config, database: database, logger: logger)
         let webhooks = webhookDelivery(config: config, database: database, logger: logger)
-        let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL)
+        let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL,
+                                                siteName: config.branding.name)
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
                                                 queued: { mail.wake(); webhooks.wake() }, logger: logger)
         let accounts = accounts(config: config, database: database)
@@ -109,7 +106,9 @@ enum StatusdApp {
                                               accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
                                               announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
-                                              trustedProxies: config.trustedProxies)
+                                              trustedProxies: config.trustedProxies,
+                                              attachments: try attachmentServices(config: config, logger: logger),
+                                              branding: config.branding)
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)

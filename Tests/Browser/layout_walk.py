@@ -68,10 +68,61 @@ def public_pages_fit_a_phone(driver):
     sweep(driver, PUBLIC, "anonymous")
 
 
+VISIBLE = """
+const element = arguments[0];
+const r = element.getBoundingClientRect();
+if (r.width === 0 || r.right <= 0 || r.left >= window.innerWidth) return false;
+const x = Math.min(Math.max(r.left + r.width / 2, 0), window.innerWidth - 1), y = r.top + r.height / 2;
+const top = document.elementFromPoint(x, y);
+return top !== null && (top === element || element.contains(top) || top.contains(element));
+"""
+
+
+def shown(driver, element):
+    """In the window and on top at its centre: a person sees it without scrolling."""
+    driver.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 200)", element)
+    return driver.execute_script(VISIBLE, element)
+
+
+@step
+def grid_opens_at_today_on_a_phone(driver):
+    """At 390 px the grid opens scrolled to today, with the product names and the family
+    headings still in view: nobody has to scroll sideways to read today's weather."""
+    driver.set_window_size(390, 900)
+    driver.get(BASE + "/?lang=fr")
+    wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    today = driver.find_elements(By.CSS_SELECTOR, "th.day-col")[-1]
+    assert shown(driver, today), "today's column is not in view at 390 px"
+    for cell in driver.find_elements(By.CSS_SELECTOR, "tr.product-row"):
+        assert shown(driver, cell.find_elements(By.CSS_SELECTOR, "td.cell")[-1]), f"today's cell of {cell.get_attribute('data-product')} is hidden"
+    for link in driver.find_elements(By.CSS_SELECTOR, "tr.product-row th.product-col a"):
+        assert shown(driver, link), f"the product name {link.text!r} is not in view"
+    for label in driver.find_elements(By.CSS_SELECTOR, "tr.family-row .family-label"):
+        assert shown(driver, label), f"the family heading {label.text!r} is not in view"
+    first_day = driver.find_elements(By.CSS_SELECTOR, "th.day-col")[0]
+    assert not shown(driver, first_day), "the oldest day shows: the grid did not open at today"
+    driver.save_screenshot(os.path.join(SHOTS, "anonymous-grid-today-390.png"))
+
+
 @step
 def portal_and_administration_pages_fit_a_phone(driver):
     activate_and_sign_in(driver, ADMIN_LINK, "admin@client.fr")
     sweep(driver, CUSTOMER, "admin")
+    # The cached grid, signed in: the header names her and its menu opens inside a phone's window.
+    driver.set_window_size(390, 900)
+    driver.get(BASE + "/?lang=fr")
+    wait(driver, lambda d: d.find_element(By.ID, "menu-user").text.startswith("Camille Martin"))
+    assert not driver.find_elements(By.ID, "sign-in"), "signed in, the header offers no sign-in"
+    driver.find_element(By.ID, "menu-user").click()
+    admin = wait(driver, lambda d: d.find_element(By.ID, "menu-admin"))
+    wait(driver, lambda d: admin.is_displayed())
+    for element_id in ("menu-account", "menu-admin", "menu-logout"):
+        box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]",
+                                    driver.find_element(By.ID, element_id))
+        assert box[0] >= 0 and box[1] <= 390, f"{element_id} leaves the window: {box}"
+    driver.save_screenshot(os.path.join(SHOTS, "admin-grid-menu-390.png"))
+    admin.click()
+    wait(driver, lambda d: d.current_url.startswith(BASE + "/admin/users"))
 
 
 @step

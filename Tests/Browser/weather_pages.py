@@ -150,6 +150,13 @@ def bar_day_opens_its_events_by_click_and_keyboard(driver, base, expect):
     box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", panel)
     width = driver.execute_script("return document.documentElement.clientWidth")
     assert box[0] >= 0 and box[1] <= width, f"the panel {box} leaves the window ({width})"
+    # The open panel covers nothing of the history it belongs to: the uptime stays readable.
+    panel_box, uptime_box = (driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]", element)
+        for element in (panel, driver.find_element(By.CSS_SELECTOR, "p.uptime")))
+    overlaps = not (panel_box[2] <= uptime_box[0] or uptime_box[2] <= panel_box[0]
+                    or panel_box[3] <= uptime_box[1] or uptime_box[3] <= panel_box[1])
+    assert not overlaps, f"the day's panel {panel_box} covers the uptime line {uptime_box}"
     summary.click()
     WebDriverWait(driver, 5).until(lambda d: not panel.is_displayed())
     # The keyboard alone: the summary takes the focus, Enter opens it.

@@ -49,11 +49,11 @@ import Testing
         let mails = try smtp.messages().filter { $0.recipients == ["visiteur@client.fr"] }
         let subjects = mails.map { $0.subject ?? "" }
         #expect(subjects == [
-            "Confirmez votre inscription aux mises à jour de statut",
-            "[Maintenance planifiée] Migration de la base",
-            "[Incident] Lenteurs <b>Loop</b> {{secret}}",
-            "[Mise à jour] Lenteurs <b>Loop</b> {{secret}}",
-            "[Résolu] Lenteurs <b>Loop</b> {{secret}}",
+            "Confirmez votre inscription aux mises à jour de statut de statusd",
+            "[Maintenance planifiée] Migration de la base · statusd",
+            "[Incident] Lenteurs <b>Loop</b> {{secret}} · statusd",
+            "[Mise à jour] Lenteurs <b>Loop</b> {{secret}} · statusd",
+            "[Résolu] Lenteurs <b>Loop</b> {{secret}} · statusd",
         ])
         #expect(mails.allSatisfy { $0.mailFrom == "statut@vendor.fr" && $0.defects.isEmpty && $0.header("Content-Language") == ["fr"] })
         for update in mails.dropFirst() {

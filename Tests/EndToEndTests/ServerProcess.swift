@@ -113,8 +113,11 @@ final class RunningServer: @unchecked Sendable {
         kill(process.processIdentifier, signal)
         while process.isRunning {
             guard Date().timeIntervalSince(start) < limit else {
-                process.terminate()
-                throw ServerError(message: "statusd still running \(limit) s after signal \(signal)")
+                // What the server logged last says which service had not stopped yet.
+                let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+                let tail = log.split(separator: "\n").suffix(15).joined(separator: "\n")
+                kill(process.processIdentifier, SIGKILL)
+                throw ServerError(message: "statusd still running \(limit) s after signal \(signal); its last log lines:\n\(tail)")
             }
             usleep(20_000)
         }

@@ -76,7 +76,7 @@ import Testing
         let mails = try await queued(world)
         #expect(mails.map(\.to).sorted() == ["anne@example.org", "anne@example.org", "bob@example.org"])
         let anne = mails.filter { $0.to == "anne@example.org" }
-        #expect(anne.map(\.subject) == ["[Incident] Lenteurs <script>x</script>", "[Incident] Réseau"])
+        #expect(anne.map(\.subject) == ["[Incident] Lenteurs <script>x</script> · statusd", "[Incident] Réseau · statusd"])
         #expect(anne.allSatisfy { $0.language == "fr" && $0.text.contains("Statut : ") })
         #expect(anne[0].html?.contains("<script>") == false && anne[0].html?.contains("&lt;script&gt;") == true)
         let bob = try #require(mails.first { $0.to == "bob@example.org" })
@@ -145,7 +145,7 @@ import Testing
         _ = try await announcer(world).announcePending()
         _ = try await announcer(world).announcePending()
         #expect(try await queued(world).map(\.subject) == [
-            "[Maintenance planifiée] Migration", "[Maintenance en cours] Migration", "[Maintenance terminée] Migration",
+            "[Maintenance planifiée] Migration · statusd", "[Maintenance en cours] Migration · statusd", "[Maintenance terminée] Migration · statusd",
         ])
     }
 }
@@ -190,7 +190,7 @@ extension AnnouncementTests {
         try await world.status.save(Maintenance(id: "m2", title: "Migration", productSlugs: ["loop"], start: start, end: start.addingTimeInterval(3600)))
         #expect(try await world.status.deleteMaintenance(id: "m2"))
         _ = try await announcer(world).announcePending()
-        #expect(try await queued(world).map(\.subject) == ["[Maintenance planifiée] Migration", "[Maintenance annulée] Migration"])
+        #expect(try await queued(world).map(\.subject) == ["[Maintenance planifiée] Migration · statusd", "[Maintenance annulée] Migration · statusd"])
     }
 }
 
@@ -209,7 +209,7 @@ extension AnnouncementTests {
         try await world.status.save(window)
         _ = try await announcer(world).announcePending()
         let mails = try await queued(world)
-        #expect(mails.map(\.subject) == ["[Maintenance scheduled] Migration", "[Maintenance rescheduled] Migration"])
+        #expect(mails.map(\.subject) == ["[Maintenance scheduled] Migration · statusd", "[Maintenance rescheduled] Migration · statusd"])
         #expect(mails.last?.text.contains("Window: ") == true)
     }
 }
@@ -227,8 +227,8 @@ extension AnnouncementTests {
         let mails = try await queued(world)
         let bob = mails.filter { $0.to == "bob@client.com" }.map(\.subject)
         let anne = mails.filter { $0.to == "anne@client.fr" }.map(\.subject)
-        #expect(bob == ["[Outage detected] Cegid Loop: connection refused", "[Recovered] Cegid Loop: back to normal"])
-        #expect(anne == ["[Panne détectée] Cegid Loop : connexion refusée", "[Rétabli] Cegid Loop : rétabli"])
+        #expect(bob == ["[Outage detected] Cegid Loop: connection refused · statusd", "[Recovered] Cegid Loop: back to normal · statusd"])
+        #expect(anne == ["[Panne détectée] Cegid Loop : connexion refusée · statusd", "[Rétabli] Cegid Loop : rétabli · statusd"])
         #expect(mails.first { $0.to == "bob@client.com" }?.text.contains("Probes confirm an outage of Cegid Loop (connection refused)") == true)
     }
 }

@@ -90,7 +90,7 @@ import Testing
             let parsed = try await Self.parse(body)
             #expect(parsed.bozo == 0, "\(parsed.bozoException)")
             #expect(parsed.version == "atom10")
-            #expect(parsed.title == "Incidents and maintenance · Service status")
+            #expect(parsed.title == "Incidents and maintenance · statusd")
             #expect(parsed.links["self"] == "https://status.example.com/feed.atom?lang=en")
             #expect(parsed.links["alternate"] == "https://status.example.com/?lang=en")
             #expect(parsed.entries.map(\.title) == [

@@ -33,6 +33,7 @@ public final class AnnouncementService: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown { await self.loop() }
+        logger.info("announcements stopped")
     }
 
     /// Looks at the journal at once (after an operator's change).

@@ -6,11 +6,14 @@ import StatusModel
 /// piece of user text is escaped in the HTML part; nothing in it is ever read as a template.
 struct StatusMails: Sendable {
     let baseURL: String
+    /// The site's name (branding): in every subject and in the signature.
+    let siteName: StatusConfig.Branding.Text
 
     func confirmation(to address: String, language: String, link: String) -> Mail {
         let fr = language != "en"
         let link = MailLinks.localized(link, language: language)
-        let subject = fr ? "Confirmez votre inscription aux mises à jour de statut" : "Confirm your subscription to status updates"
+        let subject = fr ? "Confirmez votre inscription aux mises à jour de statut de \(siteName.fr)"
+                         : "Confirm your subscription to status updates of \(siteName.en)"
         let lines = fr
             ? ["Bonjour,", "", "Pour recevoir les mises à jour de statut à cette adresse, confirmez votre inscription :", link, "",
                "Ce lien est valable 48 heures. Si vous n'avez rien demandé, ignorez ce message : vous ne recevrez rien."]
@@ -22,7 +25,7 @@ struct StatusMails: Sendable {
     func alreadySubscribed(to address: String, language: String, manageLink: String) -> Mail {
         let fr = language != "en"
         let manageLink = MailLinks.localized(manageLink, language: language)
-        let subject = fr ? "Vous suivez déjà les mises à jour de statut" : "You already follow status updates"
+        let subject = fr ? "Vous suivez déjà les mises à jour de statut de \(siteName.fr)" : "You already follow status updates of \(siteName.en)"
         let lines = fr
             ? ["Bonjour,", "", "Cette adresse suit déjà les mises à jour de statut. Pour choisir les produits ou vous désinscrire :", manageLink]
             : ["Hello,", "", "This address already follows status updates. To choose products or unsubscribe:", manageLink]
@@ -36,7 +39,7 @@ struct StatusMails: Sendable {
         let fr = language != "en"
         let heading = Self.heading(event.kind, fr: fr)
         let (title, message) = Self.words(of: event, productNames: productNames, fr: fr)
-        let subject = "[\(heading)] \(title)"
+        let subject = "[\(heading)] \(title) · \(siteName.text(language))"
         // French puts a space before a colon, English none.
         func line(_ french: String, _ english: String, _ value: String) -> String { fr ? "\(french) : \(value)" : "\(english): \(value)" }
         let manageLink = MailLinks.localized(manageLink, language: language)
@@ -113,6 +116,8 @@ struct StatusMails: Sendable {
 
     /// The text part as given; the HTML part the same lines escaped, links made clickable.
     private func mail(to address: String, subject: String, lines: [String], language: String, links: [String]) -> Mail {
+        // Signed with the site's name and address, as the pages are headed with it.
+        let lines = lines + ["", "— \(siteName.text(language))", baseURL]
         let text = lines.joined(separator: "\n") + "\n"
         let html = lines.map { line -> String in
             let escaped = HTMLText.escape(line)

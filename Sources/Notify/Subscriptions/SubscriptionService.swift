@@ -16,10 +16,10 @@ public struct SubscriptionService: Sendable {
     /// The installation's link secret never changes once made: read once, not on every link.
     private let cachedKey = KeyCache()
 
-    public init(store: any SubscriptionStore, baseURL: String) {
+    public init(store: any SubscriptionStore, baseURL: String, siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName) {
         self.store = store
         self.baseURL = baseURL
-        self.mails = StatusMails(baseURL: baseURL)
+        self.mails = StatusMails(baseURL: baseURL, siteName: siteName)
     }
 
     /// Records an anonymous request and queues its mail: a confirmation link, or for an

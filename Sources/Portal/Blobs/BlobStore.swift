@@ -35,7 +35,8 @@ public protocol BlobStore: Sendable {
 public protocol AttachmentIntake: Sendable {
     /// `file` is a finished file (an upload written to `uploadsFolder`, or an imported file);
     /// `fileName` is the name it came with. Throws `AttachmentRefusal` when it may not be kept:
-    /// then nothing is stored.
+    /// then nothing is stored. A file in `uploadsFolder` is consumed either way (moved into the
+    /// store, or deleted); a file elsewhere is copied and left as it was.
     func take(file: URL, fileName: String) async throws -> TakenAttachment
 }
 
@@ -58,6 +59,7 @@ public enum AttachmentRefusal: Error, Sendable, Hashable {
     case tooLarge(limit: Int64)
     /// Its content is of a type the config does not allow (the type found, e.g. "text/html").
     case typeNotAllowed(found: String)
-    /// Empty, or a name with nothing left once sanitised.
+    /// Empty (0 bytes). A name with nothing left once sanitised is not refused: it becomes
+    /// "attachment" with the extension of the type found.
     case empty
 }

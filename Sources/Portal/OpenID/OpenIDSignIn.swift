@@ -97,7 +97,7 @@ public struct OpenIDSignIn: Sendable {
     }
 
     /// `text` when it is a path of this site ("/services?x=1"), else "/": never another host.
-    static func localPath(_ text: String?) -> String {
+    public static func localPath(_ text: String?) -> String {
         guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"), text.count <= 2000,
               !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" }) else { return "/" }
         return text

@@ -1,11 +1,18 @@
 import Foundation
 import Notify
+import StatusModel
 
 /// The account mails in French and English. Links are built on the configured base URL, never
 /// on a request's Host; user text is escaped in the HTML part.
 struct AccountMails {
     let baseURL: String
-    let siteName: String
+    /// The site's name (branding), in each mail's language: subjects, text and signature.
+    let names: StatusConfig.Branding.Text
+
+    init(baseURL: String, siteName: StatusConfig.Branding.Text) {
+        self.baseURL = baseURL
+        self.names = siteName
+    }
 
     /// What an invitation mail says beside its link: into which customer account, by whom, as what.
     struct Invitation {
@@ -16,6 +23,7 @@ struct AccountMails {
 
     /// The activation mail; with `invitation`, it names the customer account, who invited and the role.
     func activation(to user: User, token: String, expiresAt: Date, invitation: Invitation? = nil) -> Mail {
+        let siteName = names.text(user.language)
         let link = MailLinks.localized("\(baseURL)/activate/\(token)", language: user.language)
         let date = format(expiresAt, user.language)
         if user.language == "en" {
@@ -37,6 +45,7 @@ struct AccountMails {
 
     /// To a user who already has an active account: they were given access to one more customer account.
     func accessGranted(to user: User, invitation: Invitation) -> Mail {
+        let siteName = names.text(user.language)
         let link = MailLinks.localized("\(baseURL)/login", language: user.language)
         let tenant = invitation.tenant
         if user.language == "en" {
@@ -63,6 +72,7 @@ struct AccountMails {
     }
 
     func reset(to user: User, token: String) -> Mail {
+        let siteName = names.text(user.language)
         let link = MailLinks.localized("\(baseURL)/password/reset/\(token)", language: user.language)
         if user.language == "en" {
             return mail(to: user, subject: "Reset your \(siteName) password",
@@ -77,10 +87,12 @@ struct AccountMails {
     }
 
     private func mail(to user: User, subject: String, lines: [String], link: String, closing: String) -> Mail {
-        let text = (lines + [link, "", closing]).joined(separator: "\n")
+        let signature = "— \(names.text(user.language))"
+        let text = (lines + [link, "", closing, "", signature, baseURL]).joined(separator: "\n")
         let html = "<!DOCTYPE html><html><body>"
             + lines.map { "<p>\(escape($0))</p>" }.joined()
-            + "<p><a href=\"\(escape(link))\">\(escape(link))</a></p><p>\(escape(closing))</p></body></html>"
+            + "<p><a href=\"\(escape(link))\">\(escape(link))</a></p><p>\(escape(closing))</p>"
+            + "<p>\(escape(signature))<br>\(escape(baseURL))</p></body></html>"
         return Mail(to: user.email, subject: subject, text: text, html: html, language: user.language)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Notify
+import StatusModel
 
 /// The account rules of the portal: invitations, activation, login, logout, password reset and
 /// the 90-day password change. Pages call these; they hold no rule of their own.
@@ -15,7 +16,7 @@ public struct AccountService: Sendable {
     ///     `passwords` is given.
     ///   - passwords: the hasher to use (tests pass one to read its counters); by default one
     ///     of `bcryptCost`.
-    public init(store: any AccountStore, baseURL: String, siteName: String = "statusd", bcryptCost: UInt8 = 12,
+    public init(store: any AccountStore, baseURL: String, siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName, bcryptCost: UInt8 = 12,
                 passwords: PasswordHasher? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.mails = AccountMails(baseURL: baseURL, siteName: siteName)

@@ -1,5 +1,6 @@
 import Foundation
 import Notify
+import StatusModel
 
 /// The rules of the service catalog: operators manage the services; a tenant's users request
 /// subscriptions; the tenant's administrators accept or refuse them, suspend and reactivate
@@ -15,7 +16,7 @@ public struct ServiceCatalog: Sendable {
     public static var maxTextLength: Int { 2000 }
     public static var maxReasonLength: Int { 500 }
 
-    public init(store: any ServiceStore, accounts: any AccountStore, baseURL: String, siteName: String = "statusd",
+    public init(store: any ServiceStore, accounts: any AccountStore, baseURL: String, siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.accounts = accounts

@@ -1,11 +1,18 @@
 import Foundation
 import Notify
+import StatusModel
 
 /// The mails telling a requester that a tenant administrator accepted or refused their request,
 /// in the requester's language. Links use the configured base URL; user text is escaped in HTML.
 struct ServiceMails: Sendable {
     let baseURL: String
-    let siteName: String
+    /// The site's name (branding), in the requester's language: text and signature.
+    let names: StatusConfig.Branding.Text
+
+    init(baseURL: String, siteName: StatusConfig.Branding.Text) {
+        self.baseURL = baseURL
+        self.names = siteName
+    }
 
     func decision(_ decision: ServiceDecision, request: ServiceRequest, tenant: Tenant?, reason: String) -> Mail? {
         let user = request.requester
@@ -13,6 +20,7 @@ struct ServiceMails: Sendable {
         let account = tenant.map { "\($0.name) (\($0.code))" } ?? ""
         let link = MailLinks.localized("\(baseURL)/services", language: user.language)
         let english = user.language == "en"
+        let siteName = names.text(user.language)
         switch (decision, english) {
         case (.accept, true):
             return mail(to: user, subject: "Your access to \(service) was accepted",
@@ -36,9 +44,10 @@ struct ServiceMails: Sendable {
     }
 
     private func mail(to user: User, subject: String, lines: [String], link: String) -> Mail {
-        let text = (lines + [link]).joined(separator: "\n")
+        let signature = "— \(names.text(user.language))"
+        let text = (lines + [link, "", signature, baseURL]).joined(separator: "\n")
         let html = "<!DOCTYPE html><html><body>" + lines.map { "<p>\(escape($0))</p>" }.joined()
-            + "<p><a href=\"\(escape(link))\">\(escape(link))</a></p></body></html>"
+            + "<p><a href=\"\(escape(link))\">\(escape(link))</a></p><p>\(escape(signature))<br>\(escape(baseURL))</p></body></html>"
         return Mail(to: user.email, subject: subject, text: text, html: html, language: user.language == "en" ? "en" : "fr")
     }
 

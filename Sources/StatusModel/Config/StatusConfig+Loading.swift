@@ -39,8 +39,8 @@ extension StatusConfig {
         guard let root else { return config }
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
             "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp", "webhooks",
-            "trusted_proxies",
-            "sign_in_providers",
+            "trusted_proxies", "attachments",
+            "sign_in_providers", "branding",
             "knowledge_base",
         ])
         if let node = top["listen"] {
@@ -72,7 +72,9 @@ extension StatusConfig {
                 return address
             }
         }
+        if let node = top["attachments"] { config.attachments = try AttachmentsConfigReader.attachments(node) }
         if let node = top["sign_in_providers"] { config.signInProviders = try SignInProvidersConfigReader.providers(node) }
+        if let node = top["branding"] { config.branding = try BrandingConfigReader.branding(node) }
         if let node = top["knowledge_base"] { config.knowledgeBase = try KnowledgeBaseConfigReader.knowledgeBase(node) }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")

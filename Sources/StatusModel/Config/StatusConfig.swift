@@ -125,15 +125,24 @@ public struct StatusConfig: Sendable {
     /// The proxies in front of statusd (canonical IP addresses): only their `X-Forwarded-For`
     /// names the client, for login throttling.
     public var trustedProxies: [String] = []
+    /// The size limit and the types kept for article and ticket attachments.
+    public var attachments = Attachments()
     /// The providers of "Continuer avec ..." on the login and activation pages; none by default.
     public var signInProviders: [SignInProvider] = []
     /// The knowledge base's categories (`knowledge_base:`).
     public var knowledgeBase = KnowledgeBase()
+    /// The vendor's name, logo, accent colour, footer links and support phone.
+    public var branding = Branding()
 
     public init(file: String) {
         self.file = file
     }
 
     public var calendar: DayCalendar { DayCalendar(timeZone: timeZone) }
+    /// The folder of the database file: attachments are kept beside it, under `blobs/`.
+    public var dataFolder: String {
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
     public var checks: [Check] { products.flatMap(\.checks) }
 }

@@ -4,6 +4,15 @@ import GRDB
 extension SQLiteStatusStore {
     public func setRegionState(_ state: RegionState) async throws {
         try await writer.write { db in
+            // A new outcome or cause is on the pages (the product's "Cause constatée"): it moves
+            // the state version, as episodes do, so cached pages show it within a second.
+            let before = try Row.fetchOne(db, sql: "SELECT outcome, reason FROM regionState WHERE checkID = ? AND region = ?",
+                                          arguments: [state.checkID, state.region])
+            let changed = try before.map { row in
+                try row.decode(String.self, forColumn: "outcome") != state.outcome.rawValue
+                    || row.decode(String?.self, forColumn: "reason") != state.reason
+            } ?? true
+            if changed { try Self.bumpVersion(db) }
             try db.execute(sql: """
                 INSERT INTO regionState (checkID, region, outcome, reason, since) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(checkID, region) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, since = excluded.since

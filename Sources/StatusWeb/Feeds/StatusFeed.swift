@@ -75,7 +75,7 @@ struct StatusFeed {
             ?? incident.startedAt
         var html = affectedParagraph(affected)
         for update in incident.updates.sorted(by: { $0.at > $1.at }) {
-            html += "<p><strong>\(Self.html(catalog.text("status_\(update.status.rawValue)", language)))</strong>"
+            html += "<p><strong>\(Self.html(catalog.text("incident_status_\(update.status.rawValue)", language)))</strong>"
                 + " · <em>\(Self.html(formatter.instant(update.at)))</em><br>\(Self.htmlLines(update.message))</p>"
         }
         return AtomFeed.Entry(

@@ -1,8 +1,12 @@
 import Foundation
+import StatusModel
 
 /// The UI's texts in every language, loaded once at start from `Messages/*.json`.
 public struct MessageCatalog: Sendable {
-    private let messages: [Language: [String: String]]
+    private var messages: [Language: [String: String]]
+    /// The vendor's branding: its name is the catalogs' `site_name`, and pages read the rest
+    /// (logo, footer links, phone) from here, as they read their texts.
+    private(set) var brand = SiteBrand.standard
 
     /// Loads the catalogs shipped with StatusWeb: `Messages/fr.json` and `en.json`, plus one
     /// file per area and language (`Messages/console.fr.json`), so each part of the site keeps
@@ -34,6 +38,14 @@ public struct MessageCatalog: Sendable {
         let keySets = Set(messages.values.map { Set($0.keys) })
         guard keySets.count == 1 else { throw CatalogError(message: "the message catalogs do not have the same keys") }
         return MessageCatalog(messages: messages)
+    }
+
+    /// The same texts under the vendor's name (`site_name` in every language) and branding.
+    func branded(_ brand: SiteBrand) -> MessageCatalog {
+        var catalog = self
+        catalog.brand = brand
+        for language in Language.allCases { catalog.messages[language]?["site_name"] = brand.name.text(language.rawValue) }
+        return catalog
     }
 
     /// The catalog of one language, as templates read it (`{{t.grid_title}}`).

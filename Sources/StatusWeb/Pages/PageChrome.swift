@@ -1,7 +1,8 @@
 import Foundation
 import StatusModel
 
-/// What every page shares: language, texts, title and the link to the other language.
+/// What every page shares: language, texts, title, the link to the other language, the
+/// vendor's branding, and the header's "Se connecter" or the signed-in user's menu.
 struct PageChrome {
     let lang: String
     let t: [String: String]
@@ -10,8 +11,29 @@ struct PageChrome {
     let switchLanguageLabel: String
     let switchLanguageCode: String
     let stylesheet: String
+    let brandName: String
+    /// The logo's path, when the config names one.
+    let logo: String?
+    let footerLinks: [SiteBrand.FooterLink]
+    let hasFooterLinks: Bool
+    let phone: String?
+    let phoneHref: String?
+    /// The signed-in reader's menu; nil shows "Se connecter".
+    let account: AccountMenu?
+    /// The login page, told to come back here.
+    let signInHref: String
 
     init(language: Language, catalog: MessageCatalog, title: String) {
+        let brand = catalog.brand
+        brandName = brand.name.text(language.rawValue)
+        logo = brand.logo?.path
+        footerLinks = brand.footerLinks(language)
+        hasFooterLinks = !footerLinks.isEmpty
+        phone = brand.phone
+        phoneHref = brand.phoneDial.map { "tel:\($0)" }
+        let visitor = PageVisitor.current
+        account = visitor?.user.map(AccountMenu.init)
+        signInHref = Self.signInHref(returningTo: visitor?.path)
         let other = language == .fr ? Language.en : .fr
         self.lang = language.rawValue
         self.t = catalog.table(language)
@@ -22,6 +44,16 @@ struct PageChrome {
         self.switchLanguageLabel = catalog.text("switch_language", language)
         self.switchLanguageCode = other.rawValue
         self.stylesheet = StaticAssets.stylesheetPath
+    }
+
+    /// "/login?next=/products/loop": the login flow comes back to a path of this site only (it
+    /// checks `next` again); the sign-in and password pages themselves link to plain "/login".
+    static func signInHref(returningTo path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), path != "/login",
+              !["/login/", "/logout", "/password/", "/activate/"].contains(where: path.hasPrefix) else { return "/login" }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?&#+=")
+        return "/login?next=" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/")
     }
 }
 

@@ -30,6 +30,9 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         open.get(RouterPath(StaticAssets.portalScriptPath)) { request, _ in
             asset(request, body: assets.portalScript, etag: assets.portalScriptETag, type: "text/javascript; charset=utf-8")
         }
+        if let logo = catalog.brand.logo {
+            open.get(RouterPath(logo.path)) { request, _ in brandLogo(request, logo) }
+        }
         open.get("/healthz") { _, _ in try await health() }
     }
 
@@ -137,6 +140,18 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         headers[.contentType] = type
         headers[.cacheControl] = "public, max-age=3600"
         return Pages.conditional(request, body: body, etag: etag, headers: headers)
+    }
+
+    /// The logo under a path that names its content: kept a year by browsers, never re-asked.
+    private func brandLogo(_ request: Request, _ logo: SiteBrand.Logo) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = logo.mediaType
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        headers[.eTag] = logo.etag
+        if let held = request.headers[.ifNoneMatch], CachedPages<Store>.matches(held, etag: logo.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: logo.body))
     }
 
     func health() async throws -> Response {

@@ -3,7 +3,7 @@ import Notify
 import StatusModel
 
 /// Draws hourly response times as an SVG: p50 a solid line with filled dots, p95 a dashed line
-/// with hollow dots (told apart without colour), a dot for every hour so one hour of data
+/// with hollow dots (told apart without colour), a dot for every hour while they stand apart, so one hour of data
 /// already shows, time ticks below, millisecond ticks on the left and the range in the title.
 struct ResponseTimeChart {
     let timings: [HourlyTiming]
@@ -56,8 +56,15 @@ struct ResponseTimeChart {
             let p50 = points(\.p50Milliseconds)
             body += path(points: p95, className: "p95")
             body += path(points: p50, className: "p50")
-            body += p95.map { circle(x: $0.x, y: $0.y, className: "dot95") }.joined()
-            body += p50.map { circle(x: $0.x, y: $0.y, className: "dot50") }.joined()
+            // A dot per hour while they stand apart (a day); over weeks they would merge into a
+            // band hiding the lines, so only hours without a neighbour keep theirs, to stay visible.
+            let spacious = Double(timings.count) * 8 <= plotRight - left
+            let hours = Set(timings.map(\.hourStart))
+            let dotted = { (point: (x: Double, y: Double, hour: Date)) in
+                spacious || (!hours.contains(point.hour.addingTimeInterval(-3600)) && !hours.contains(point.hour.addingTimeInterval(3600)))
+            }
+            body += p95.filter(dotted).map { circle(x: $0.x, y: $0.y, className: "dot95") }.joined()
+            body += p50.filter(dotted).map { circle(x: $0.x, y: $0.y, className: "dot50") }.joined()
         }
         let legendY = Self.height - 10
         body += line(x1: plotRight - 150, y1: legendY - 4, x2: plotRight - 130, y2: legendY - 4, className: "p50")

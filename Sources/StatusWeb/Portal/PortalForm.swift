@@ -16,6 +16,8 @@ struct PortalForm: CSRFProtectedForm {
     var language: String?
     /// Where a provider's sign-in lands afterwards (a path of this site).
     var returnTo: String?
+    /// Where a password sign-in lands afterwards: the page whose "Se connecter" was followed.
+    var next: String?
     /// "Changer de compte client": the tenant's id.
     var tenant: String?
     // Tenant administration.

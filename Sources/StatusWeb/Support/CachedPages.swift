@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,7 +33,8 @@ struct CachedPages<Store: StatusStore>: Sendable {
         let day = calendar.day(containing: now)
         let version = try await stateVersion()
         if let cached = cache.entry(for: key, version: version, day: day, now: now) { return cached }
-        let body = try await render(now)
+        // The shared copy is always the anonymous visitor's, whoever's request renders it.
+        let body = try await PageVisitor.$current.withValue(PageVisitor(path: key.path, user: nil)) { try await render(now) }
         let validUntil = try await store.nextScheduledChange(after: now)
         let entry = try PageCache.Entry(body: body, version: version, day: day, validUntil: validUntil)
         cache.store(entry, for: key)
@@ -54,16 +56,59 @@ struct CachedPages<Store: StatusStore>: Sendable {
         }
     }
 
-    /// An HTML page from the cache, or 304 when the browser already holds this version.
+    /// An HTML page from the cache, or 304 when the browser already holds this version. A
+    /// signed-in reader gets the same cached page with their own menu spliced into the header.
     func page(_ request: Request, key: PageCache.Key, pages: Pages, render: (Date) async throws -> String) async throws -> Response {
         let entry = try await entry(key: key, render: render)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-cache"
         headers[.contentLanguage] = key.language.rawValue
-        var response = Self.respond(request, entry: entry, headers: headers)
+        var response: Response
+        if PageVisitor.current?.user != nil, let slot = entry.accountSlot {
+            headers[.cacheControl] = "private, no-cache"
+            let menu = try pages.renderer.render(AccountSlotView(page: PageChrome(language: key.language, catalog: pages.catalog, title: "")),
+                                                 template: "account_slot")
+            response = try Self.respond(request, entry: entry, slot: slot, replacement: menu, headers: headers)
+        } else {
+            response = Self.respond(request, entry: entry, headers: headers)
+        }
         pages.rememberLanguage(request, in: &response)
         return response
+    }
+
+    /// The header's account slot rendered alone, for one signed-in reader.
+    private struct AccountSlotView {
+        let page: PageChrome
+    }
+
+    /// The cached page with `replacement` in its account slot: compressed per request (only
+    /// signed-in readers pay for it), its ETag the page's extended by the menu's, so each
+    /// reader's variant has its own and none matches the shared copy's.
+    static func respond(_ request: Request, entry: PageCache.Entry, slot: Range<Int>, replacement: String,
+                        headers: HTTPFields) throws -> Response {
+        var headers = headers
+        headers[.vary] = vary
+        let menu = ByteBuffer(string: replacement)
+        var body = ByteBuffer()
+        body.reserveCapacity(entry.identity.readableBytes + menu.readableBytes)
+        let start = entry.identity.readerIndex
+        if let head = entry.identity.getSlice(at: start, length: slot.lowerBound) { body.writeImmutableBuffer(head) }
+        body.writeImmutableBuffer(menu)
+        if let tail = entry.identity.getSlice(at: start + slot.upperBound, length: entry.identity.readableBytes - slot.upperBound) {
+            body.writeImmutableBuffer(tail)
+        }
+        let gzip = acceptsGzip(request.headers[.acceptEncoding])
+        let variant = "\(entry.hash)-u\(PageCache.hash(menu.readableBytesView))"
+        let etag = gzip ? "\"\(variant)-gzip\"" : "\"\(variant)\""
+        headers[.eTag] = etag
+        if let held = request.headers[.ifNoneMatch], matches(held, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        guard gzip else { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
+        headers[.contentEncoding] = "gzip"
+        let compressed = try body.compress(with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: compressed))
     }
 
     /// The entry's gzip bytes when the request accepts gzip, its plain bytes otherwise, each with

@@ -17,6 +17,11 @@ final class PageCache: Sendable {
     struct Entry: Sendable {
         let identity: ByteBuffer
         let gzip: ByteBuffer
+        /// The bytes of the header's account slot (between `<!--account-->` and
+        /// `<!--/account-->`), which a signed-in reader's menu replaces; nil for bodies without one.
+        let accountSlot: Range<Int>?
+        /// The body's hash, which a signed-in reader's variant extends into its own ETag.
+        let hash: String
         /// Strong validators: the gzip one differs, since its bytes do.
         let etag: String
         let gzipETag: String
@@ -29,6 +34,8 @@ final class PageCache: Sendable {
             var source = body
             gzip = try source.compress(with: .gzip(configuration: .init(compressionLevel: .bestCompression)))
             let hash = PageCache.hash(body.readableBytesView)
+            self.hash = hash
+            accountSlot = Self.slot(in: body)
             etag = "\"\(hash)\""
             gzipETag = "\"\(hash)-gzip\""
             self.version = version
@@ -38,6 +45,32 @@ final class PageCache: Sendable {
 
         /// The text of the page (for tests and the callers that read it back).
         var body: String { String(buffer: identity) }
+
+        static let slotStart = Array("<!--account-->".utf8)
+        static let slotEnd = Array("<!--/account-->".utf8)
+
+        /// Where the account slot's content lies. The header comes before any product or user
+        /// text, and those are escaped anyway, so the first markers are the template's.
+        static func slot(in body: ByteBuffer) -> Range<Int>? {
+            let bytes = body.readableBytesView
+            guard let start = firstIndex(of: slotStart, in: bytes) else { return nil }
+            let contentStart = start + slotStart.count
+            guard let end = firstIndex(of: slotEnd, in: bytes, from: contentStart) else { return nil }
+            return contentStart..<end
+        }
+
+        private static func firstIndex(of needle: [UInt8], in bytes: ByteBufferView, from offset: Int = 0) -> Int? {
+            let base = bytes.startIndex
+            guard bytes.count >= needle.count else { return nil }
+            var index = offset
+            while index + needle.count <= bytes.count {
+                if bytes[base + index] == needle[0], zip(needle.indices, needle).allSatisfy({ bytes[base + index + $0.0] == $0.1 }) {
+                    return index
+                }
+                index += 1
+            }
+            return nil
+        }
     }
 
     private struct State {
@@ -71,8 +104,12 @@ final class PageCache: Sendable {
         "\"\(hash(body.utf8))\""
     }
 
+    static func etag(forBytes bytes: [UInt8]) -> String {
+        "\"\(hash(bytes))\""
+    }
+
     /// FNV-1a over the bytes, in hexadecimal.
-    private static func hash(_ bytes: some Sequence<UInt8>) -> String {
+    static func hash(_ bytes: some Sequence<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)

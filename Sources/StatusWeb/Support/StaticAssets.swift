@@ -1,6 +1,6 @@
 import Foundation
 
-/// The stylesheet and the portal's script, read once at start.
+/// The stylesheet (with the branding's accent appended) and the portal's script, read once at start.
 struct StaticAssets: Sendable {
     static let stylesheetPath = "/static/style.css"
 
@@ -11,8 +11,8 @@ struct StaticAssets: Sendable {
     let portalScript: String
     let portalScriptETag: String
 
-    static func bundled() throws -> StaticAssets {
-        let css = try file("style", "css")
+    static func bundled(brand: SiteBrand = .standard) throws -> StaticAssets {
+        let css = try file("style", "css") + brand.stylesheetOverrides
         let script = try file("portal", "js")
         return StaticAssets(stylesheet: css, stylesheetETag: PageCache.etag(for: css),
                             portalScript: script, portalScriptETag: PageCache.etag(for: script))
