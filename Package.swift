@@ -117,8 +117,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                // SHA-256 of imported attachments, until the blob store's intake is wired.
-                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
             ],
             swiftSettings: strictSettings
@@ -145,6 +143,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/MailBench",
+            swiftSettings: strictSettings
+        ),
+        // Benchmarks/kb.sh drives it: 100,000 articles to import, then the store's search timed over a query mix.
+        .executableTarget(
+            name: "kb-bench",
+            dependencies: [
+                "Portal", "StatusModel", "Notify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/KBBench",
             swiftSettings: strictSettings
         ),
         // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.

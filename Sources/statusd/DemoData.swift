@@ -84,7 +84,7 @@ struct DemoData {
         let beside = URL(fileURLWithPath: config.file).deletingLastPathComponent().appendingPathComponent("kb")
         let folder = [beside, URL(fileURLWithPath: "config/kb")].first { FileManager.default.fileExists(atPath: $0.path) }
         guard let folder else { return }
-        let report = try await StatusdApp.articleImporter(config: config, database: database).importFolder(folder, at: now)
+        let report = try await StatusdApp.articleImporter(config: config, database: database, logger: logger).importFolder(folder, at: now)
         for rejection in report.rejected {
             logger.warning("demo article refused", metadata: ["file": "\(rejection.file)", "reason": "\(rejection.reason)"])
         }

@@ -1,4 +1,3 @@
-import Crypto
 import Curl
 import Foundation
 import Hummingbird
@@ -43,14 +42,10 @@ enum StatusdApp {
     }
 
     /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
-    static func articleImporter(config: StatusConfig, database: SQLiteDatabase) -> ArticleImporter {
+    static func articleImporter(config: StatusConfig, database: SQLiteDatabase, logger: Logger) throws -> ArticleImporter {
         let services = SQLiteServiceStore(database: database)
-        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: InterimAttachmentIntake(),
+        return ArticleImporter(store: SQLiteKnowledgeBaseStore(database: database), intake: try attachmentIntake(config: config, logger: logger),
                                categories: config.knowledgeBase.categories) { name in try await services.service(named: name)?.id }
-    }
-
-    static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Opens the store and makes the stored products match the config.

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Portal
 import StatusModel
 import Testing
@@ -134,5 +135,29 @@ import Testing
         let attachments = try await kb.store.attachments(of: article.number)
         #expect(try await kb.store.removeAttachment(id: attachments[1].id, from: article.number))
         #expect(try await kb.search("rapprochement").total == 0)
+    }
+}
+
+/// More matches than the search ranks: the title matches still come first, and every page answers.
+@Suite struct KnowledgeBaseManyMatchesTests {
+    @Test func aWordInEveryArticleRanksTitlesFirstAndPagesThroughTheRest() async throws {
+        let kb = try await KnowledgeBaseFixture()
+        try await kb.database.writer.write { db in
+            for index in 1...1_200 {
+                _ = try SQLiteKnowledgeBaseStore.insertForBenchmark(db, kb.draft("Article \(index)", body: "Le portail et la facture \(index)."),
+                                                                    at: kb.now)
+            }
+        }
+        let titled = try await kb.publish(kb.draft("Facture en retard", body: "Rien d'autre."))
+        let first = try await kb.search("facture")
+        #expect(first.total == 1_201)
+        #expect(first.hits.first?.article.number == titled.number)
+        let last = try await kb.search("facture", page: 121)
+        #expect(last.page == 121)
+        #expect(last.hits.count == 1)
+        let deep = try await kb.search("facture", page: 110)
+        #expect(deep.hits.count == 10)
+        #expect(try await kb.search("portail", sort: .views, page: 2).hits.count == 10)
+        #expect(try await kb.search("portail", sort: .title, page: 120).hits.count == 10)
     }
 }

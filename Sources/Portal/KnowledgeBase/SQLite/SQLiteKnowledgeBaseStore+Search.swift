@@ -12,7 +12,7 @@ import GRDB
 /// - sorts by views, date or title over many matches walk the article index in that order and
 ///   test each article against the index, instead of sorting every match.
 extension SQLiteKnowledgeBaseStore {
-    static let rankedCandidates = 1_000
+    static let rankedCandidates = 200
     static let facetSample = 2_000
     /// bm25 weights: title, body, attachments, tags.
     static let rankSQL = "bm25(articleSearch, 10.0, 4.0, 1.0, 0.0)"
@@ -94,11 +94,15 @@ extension SQLiteKnowledgeBaseStore {
             } else {
                 // Titles weigh most: the newest articles whose title matches are ranked, with the newest matches.
                 let titleExpression = expression.replacingOccurrences(of: "{title body attachments}", with: "{title}")
+                var pool = Set<Int>()
+                for candidateExpression in [titleExpression, expression] {
+                    pool.formUnion(try Int.fetchAll(db, sql: """
+                        SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?\(excluded) ORDER BY rowid DESC LIMIT \(rankedCandidates / 2)
+                        """, arguments: [candidateExpression] + excludedArguments))
+                }
                 candidates = try Row.fetchAll(db, sql: """
-                    SELECT rowid, \(rankSQL) AS score FROM articleSearch WHERE articleSearch MATCH ?\(excluded) AND (
-                        rowid IN (SELECT rowid FROM articleSearch WHERE articleSearch MATCH ? ORDER BY rowid DESC LIMIT \(rankedCandidates / 2))
-                        OR rowid IN (SELECT rowid FROM articleSearch WHERE articleSearch MATCH ? ORDER BY rowid DESC LIMIT \(rankedCandidates / 2)))
-                    """, arguments: [expression] + excludedArguments + [titleExpression, expression])
+                    SELECT rowid, \(rankSQL) AS score FROM articleSearch WHERE articleSearch MATCH ? AND rowid IN (\(marks(pool.count)))
+                    """, arguments: [expression] + StatementArguments(Array(pool)))
                     .map { (try $0.decode(Int.self, atIndex: 0), try $0.decode(Double.self, atIndex: 1)) }
             }
             candidates.sort { $0.score != $1.score ? $0.score < $1.score : $0.number > $1.number }

@@ -203,3 +203,11 @@ public struct SQLiteKnowledgeBaseStore: KnowledgeBaseStore {
                        views: try row.decode(Int.self, forColumn: "views"), rating: try ArticleRating(articleRow: row))
     }
 }
+
+extension SQLiteKnowledgeBaseStore {
+    /// Writes a published article inside the caller's transaction: for tests and benchmarks
+    /// that fill the base with thousands of articles in one commit.
+    public static func insertForBenchmark(_ db: Database, _ draft: ArticleDraft, at: Date) throws -> ArticleNumber {
+        try insertArticle(db, number: nil, draft, state: .published, authorID: nil, at: at)
+    }
+}
