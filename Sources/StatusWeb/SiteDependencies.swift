@@ -81,7 +81,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
         self.attachments = attachments
-        let brand = SiteBrand(branding)
+        var brand = SiteBrand(branding)
+        brand.servesKnowledgeBase = knowledgeBase != nil
         self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
                            secureCookies: secureCookies)
         self.assets = try StaticAssets.bundled(brand: brand)

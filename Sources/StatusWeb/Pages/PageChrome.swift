@@ -22,11 +22,13 @@ struct PageChrome {
     let account: AccountMenu?
     /// The login page, told to come back here.
     let signInHref: String
+    let servesKnowledgeBase: Bool
 
     init(language: Language, catalog: MessageCatalog, title: String) {
         let brand = catalog.brand
         brandName = brand.name.text(language.rawValue)
         logo = brand.logo?.path
+        servesKnowledgeBase = brand.servesKnowledgeBase
         footerLinks = brand.footerLinks(language)
         hasFooterLinks = !footerLinks.isEmpty
         phone = brand.phone

@@ -35,6 +35,8 @@ struct AccountMenu {
     let name: String
     let admin: Bool
     let console: Bool
+    /// Agents and operators write the knowledge base's articles.
+    let articles: Bool
     let csrf: String
 
     init(_ signedIn: SignedInUser) {
@@ -42,6 +44,7 @@ struct AccountMenu {
         self.name = name.isEmpty ? signedIn.user.email : name
         admin = signedIn.role == .admin
         console = signedIn.user.staffRole == .operator_
+        articles = signedIn.user.staffRole != nil
         csrf = signedIn.csrfToken
     }
 }

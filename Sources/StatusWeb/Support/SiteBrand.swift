@@ -28,6 +28,9 @@ struct SiteBrand: Sendable {
     let links: [StatusConfig.Branding.Link]
     let phone: String?
     let phoneDial: String?
+    /// The header links to the knowledge base when the site serves one (the same header is on
+    /// every page, so it is decided once, here, with the rest of what the header shows).
+    var servesKnowledgeBase = false
 
     init(_ branding: StatusConfig.Branding) {
         name = branding.name
