@@ -71,11 +71,20 @@ extension SQLiteKnowledgeBaseStore {
             let start = SearchIndexText.matchStart, end = SearchIndexText.matchEnd
             // One pass over the page's range, not one FTS5 run per row (see `among`).
             for row in try among(db, words, numbers.map(\.value), columns: """
-                highlight(articleSearch, 0, '\(start)', '\(end)'), snippet(articleSearch, 1, '\(start)', '\(end)', '…', 24),
-                snippet(articleSearch, 2, '\(start)', '\(end)', '…', 24)
+                highlight(articleSearch, 0, '\(start)', '\(end)'), snippet(articleSearch, 1, '\(start)', '\(end)', '…', 24)
                 """) {
-                marked[try row.decode(Int.self, atIndex: 0)] = (try row.decode(String.self, atIndex: 1), try row.decode(String.self, atIndex: 2),
-                                                               try row.decode(String.self, atIndex: 3))
+                marked[try row.decode(Int.self, atIndex: 0)] = (try row.decode(String.self, atIndex: 1), try row.decode(String.self, atIndex: 2), "")
+            }
+            // The attachments' excerpt only for the rows where a word is in the attachments:
+            // snippet() runs the tokenizer over the whole column twice (sentences, then marks),
+            // and an attachment's text may be 200,000 characters. The words ORed and limited to
+            // that column give the same phrases, in the same order, at the same places, so the
+            // same excerpt (the words are quoted letters and digits: " AND " is only ever the operator).
+            let inAttachments = words.replacingOccurrences(of: "{title body attachments}", with: "{attachments}")
+                .replacingOccurrences(of: " AND ", with: " OR ")
+            for row in try among(db, inAttachments, Array(marked.keys), columns: "snippet(articleSearch, 2, '\(start)', '\(end)', '…', 24)") {
+                let number = try row.decode(Int.self, atIndex: 0)
+                marked[number]?.attachments = try row.decode(String.self, atIndex: 1)
             }
         }
         var hits: [ArticleHit] = []
