@@ -11,6 +11,10 @@ public protocol KnowledgeBaseStore: Sendable {
     /// taken, and later numbers continue after it. Returns whether anything changed, so a
     /// second import of the same text writes nothing.
     func importArticle(number: ArticleNumber, _ draft: ArticleDraft, state: ArticleState, at: Date) async throws -> Bool
+    /// `importArticle` for several articles, in one transaction where the store has them (an
+    /// import of 100,000 files would otherwise commit, and sync to disk, 100,000 times). Returns
+    /// whether each changed, in order.
+    func importArticles(_ articles: [(number: ArticleNumber, draft: ArticleDraft, state: ArticleState)], at: Date) async throws -> [Bool]
     /// Saves an edit. A published article gets a new version (the old one is kept); a draft is
     /// changed in place. Nil when there is no such article.
     func updateArticle(_ number: ArticleNumber, _ draft: ArticleDraft, authorID: Int64?, at: Date) async throws -> Article?
@@ -65,6 +69,11 @@ extension KnowledgeBaseStore {
     // Defaults for stores written before these were added (fakes in tests).
     public func importedArticle(source: String) async throws -> ArticleNumber? { nil }
     public func rememberImport(source: String, number: ArticleNumber) async throws {}
+    public func importArticles(_ articles: [(number: ArticleNumber, draft: ArticleDraft, state: ArticleState)], at: Date) async throws -> [Bool] {
+        var changed: [Bool] = []
+        for article in articles { changed.append(try await importArticle(number: article.number, article.draft, state: article.state, at: at)) }
+        return changed
+    }
     public func attachments(of number: ArticleNumber, for reader: KnowledgeBaseReader) async throws -> [ArticleAttachment] {
         try await article(number, for: reader) == nil ? [] : try await attachments(of: number)
     }

@@ -33,6 +33,9 @@ public struct ArticleImporter: Sendable {
         self.serviceID = serviceID
     }
 
+    /// Articles written per transaction.
+    static let batchSize = 500
+
     /// The Markdown files under `folder`, as paths relative to it, sorted.
     public static func articleFiles(in folder: URL) -> [String] {
         let base = folder.standardizedFileURL.path
@@ -65,30 +68,45 @@ public struct ArticleImporter: Sendable {
         parsed.sort { ($0.file.number == nil ? 1 : 0, $0.path) < ($1.file.number == nil ? 1 : 0, $1.path) }
         var done = files.count - parsed.count
         progress(done, files.count)
-        for (path, file) in parsed {
-            do {
-                var changed: Bool
-                let number: ArticleNumber
-                var known = file.number
-                if known == nil { known = try await store.importedArticle(source: path) }
-                if let given = known {
-                    number = given
-                    changed = try await store.importArticle(number: given, file.draft, state: file.state, at: now)
-                } else {
-                    number = try await store.createArticle(file.draft, state: file.state, authorID: nil, at: now).number
-                    try await store.rememberImport(source: path, number: number)
-                    changed = true
+        var start = 0
+        while start < parsed.count {
+            // Files naming their number, `batchSize` at a time: their texts in one store call
+            // (one transaction), then their attachments one by one; the others one at a time.
+            let numbered = parsed[start...].prefix(Self.batchSize).prefix { $0.file.number != nil }
+                .compactMap { item in item.file.number.map { (number: $0, draft: item.file.draft, state: item.file.state) } }
+            let batchChanges = numbered.isEmpty ? [] : try await store.importArticles(numbered, at: now)
+            let items = parsed[start..<(start + max(1, numbered.count))]
+            start += items.count
+            for (offset, (path, file)) in items.enumerated() {
+                do {
+                    var changed: Bool
+                    let number: ArticleNumber
+                    if offset < batchChanges.count, let given = file.number {
+                        number = given
+                        changed = batchChanges[offset]
+                    } else {
+                        var known = file.number
+                        if known == nil { known = try await store.importedArticle(source: path) }
+                        if let given = known {
+                            number = given
+                            changed = try await store.importArticle(number: given, file.draft, state: file.state, at: now)
+                        } else {
+                            number = try await store.createArticle(file.draft, state: file.state, authorID: nil, at: now).number
+                            try await store.rememberImport(source: path, number: number)
+                            changed = true
+                        }
+                    }
+                    let directory = folder.appendingPathComponent(path).deletingLastPathComponent()
+                    if try await syncAttachments(file.attachments, of: number, in: directory, at: now) { changed = true }
+                    if changed { report.changed += 1 } else { report.unchanged += 1 }
+                } catch let problem as ArticleFile.Problem {
+                    report.rejected.append(Rejection(file: path, reason: problem.description))
+                } catch let refusal as AttachmentRefusal {
+                    report.rejected.append(Rejection(file: path, reason: "an attachment was refused: \(Self.describe(refusal))"))
                 }
-                let directory = folder.appendingPathComponent(path).deletingLastPathComponent()
-                if try await syncAttachments(file.attachments, of: number, in: directory, at: now) { changed = true }
-                if changed { report.changed += 1 } else { report.unchanged += 1 }
-            } catch let problem as ArticleFile.Problem {
-                report.rejected.append(Rejection(file: path, reason: problem.description))
-            } catch let refusal as AttachmentRefusal {
-                report.rejected.append(Rejection(file: path, reason: "an attachment was refused: \(Self.describe(refusal))"))
+                done += 1
+                progress(done, files.count)
             }
-            done += 1
-            progress(done, files.count)
         }
         return report
     }

@@ -3,8 +3,9 @@ import GRDB
 
 extension SQLiteKnowledgeBaseStore {
     /// Counts per language, category and product, each with the other filters applied: exact
-    /// over at most `facetSample` matches, estimated from an even sample above.
-    static func facets(_ db: Database, base: String?, pinned: [ArticleNumber], filters: SearchFilters, query: ArticleQuery) throws -> ArticleFacets {
+    /// over at most `facetSample` matches, estimated from an even sample above. `baseCount`:
+    /// the count of `base`'s matches when the caller has it.
+    static func facets(_ db: Database, base: String?, baseCount: Int? = nil, pinned: [ArticleNumber], filters: SearchFilters, query: ArticleQuery) throws -> ArticleFacets {
         struct Attributes { var language: String; var category: String; var products: [String] }
         func attributes(_ sql: String, _ arguments: StatementArguments) throws -> [Int: Attributes] {
             var found: [Int: Attributes] = [:]
@@ -19,7 +20,7 @@ extension SQLiteKnowledgeBaseStore {
         var rows: [Int: Attributes] = [:]
         var scale = 1.0
         if let base {
-            let matches = try count(db, base)
+            let matches = try baseCount ?? count(db, base)
             let step = max(1, (matches + facetSample - 1) / facetSample)
             rows = try attributes("""
                 SELECT \(columns) FROM articleSearch JOIN article ON article.number = articleSearch.rowid
@@ -68,13 +69,22 @@ extension SQLiteKnowledgeBaseStore {
         var marked: [Int: (title: String, body: String, attachments: String)] = [:]
         if let words {
             let start = SearchIndexText.matchStart, end = SearchIndexText.matchEnd
-            for row in try Row.fetchAll(db, sql: """
-                SELECT rowid, highlight(articleSearch, 0, '\(start)', '\(end)'), snippet(articleSearch, 1, '\(start)', '\(end)', '…', 24),
-                       snippet(articleSearch, 2, '\(start)', '\(end)', '…', 24)
-                FROM articleSearch WHERE articleSearch MATCH ? AND rowid IN (\(marks(numbers.count)))
-                """, arguments: [words] + arguments) {
-                marked[try row.decode(Int.self, atIndex: 0)] = (try row.decode(String.self, atIndex: 1), try row.decode(String.self, atIndex: 2),
-                                                               try row.decode(String.self, atIndex: 3))
+            // One pass over the page's range, not one FTS5 run per row (see `among`).
+            for row in try among(db, words, numbers.map(\.value), columns: """
+                highlight(articleSearch, 0, '\(start)', '\(end)'), snippet(articleSearch, 1, '\(start)', '\(end)', '…', 24)
+                """) {
+                marked[try row.decode(Int.self, atIndex: 0)] = (try row.decode(String.self, atIndex: 1), try row.decode(String.self, atIndex: 2), "")
+            }
+            // The attachments' excerpt only for the rows where a word is in the attachments:
+            // snippet() runs the tokenizer over the whole column twice (sentences, then marks),
+            // and an attachment's text may be 200,000 characters. The words ORed and limited to
+            // that column give the same phrases, in the same order, at the same places, so the
+            // same excerpt (the words are quoted letters and digits: " AND " is only ever the operator).
+            let inAttachments = words.replacingOccurrences(of: "{title body attachments}", with: "{attachments}")
+                .replacingOccurrences(of: " AND ", with: " OR ")
+            for row in try among(db, inAttachments, Array(marked.keys), columns: "snippet(articleSearch, 2, '\(start)', '\(end)', '…', 24)") {
+                let number = try row.decode(Int.self, atIndex: 0)
+                marked[number]?.attachments = try row.decode(String.self, atIndex: 1)
             }
         }
         var hits: [ArticleHit] = []
