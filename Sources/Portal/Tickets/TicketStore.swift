@@ -212,7 +212,7 @@ public struct SatisfactionRow: Sendable, Hashable {
 public protocol TicketStore: Sendable {
     /// Opens a ticket with the next number (numbers are never reused), with its first message,
     /// and queues `mails` (the acknowledgement) in the same transaction.
-    func createTicket(_ draft: TicketDraft, at: Date, mails: (Ticket) -> [Mail]) async throws -> Ticket
+    func createTicket(_ draft: TicketDraft, at: Date, mails: @Sendable (Ticket) -> [Mail]) async throws -> Ticket
     func ticket(_ number: TicketNumber, for reader: TicketReader) async throws -> Ticket?
     /// The conversation, oldest first; notes only when `reader.seesNotes`.
     func messages(of number: TicketNumber, for reader: TicketReader) async throws -> [TicketMessage]
