@@ -257,7 +257,7 @@ import Testing
             #expect(status == .forbidden)
             try await client.execute(uri: "/services", method: .get) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/login")
+                #expect(response.headers[.location] == "/login?next=/services")
             }
         }
         #expect(try await world.stateOf(request.id) == .pending)

@@ -188,4 +188,28 @@ import Testing
             #expect(css.body.contains("--accent: #ffcc00; --on-accent: #000000;"))
         }
     }
+
+    @Test func aSignedInReaderKeepsTheirMenuOnAPageThatIsNotFound() async throws {
+        let readers = try await Self.readers()
+        try await readers.fixture.test { client in
+            let missing = try await Self.get(client, "/products/no-such-product", session: readers.bob)
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("Bob Membre"), "the 404 page still says who is signed in")
+            #expect(!missing.body.contains("id=\"sign-in\""))
+            let anonymous = try await Self.get(client, "/products/no-such-product")
+            #expect(anonymous.status == .notFound)
+            #expect(anonymous.body.contains("id=\"sign-in\""))
+        }
+    }
+
+    @Test func aProtectedPageSendsAVisitorToSignInAndBack() async throws {
+        let readers = try await Self.readers()
+        try await readers.fixture.test { client in
+            let page = try await Self.get(client, "/account")
+            #expect(page.status == .seeOther)
+            #expect(page.headers[.location] == "/login?next=/account")
+            let form = try await Self.get(client, "/login?next=/account")
+            #expect(form.body.contains("name=\"next\" value=\"/account\""), "the sign-in form carries the way back")
+        }
+    }
 }

@@ -319,7 +319,7 @@ import Testing
         try await world.test { client in
             try await client.execute(uri: "/account/subscriptions", method: .get, headers: pageHeaders()) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/login")
+                #expect(response.headers[.location] == "/login?next=/account/subscriptions")
             }
             try await client.execute(uri: "/subscribe?product=stream", method: .get, headers: pageHeaders(session: member.session)) { response in
                 #expect(response.status == .ok)

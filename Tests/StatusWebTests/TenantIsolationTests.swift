@@ -133,9 +133,10 @@ import Testing
     @Test func nobodyLoggedInIsSentToTheLoginPage() async throws {
         let world = try await World()
         try await world.test { client in
-            try await client.execute(uri: "/admin/users", method: .get) { response in
+            try await client.execute(uri: "/admin/users?state=active", method: .get) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/login")
+                // Back to the same page, query included, once signed in.
+                #expect(response.headers[.location] == "/login?next=/admin/users%3Fstate%3Dactive")
             }
         }
     }

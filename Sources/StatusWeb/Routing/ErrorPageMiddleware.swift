@@ -20,7 +20,10 @@ struct ErrorPageMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") { return APIError(error).response }
             switch error.status {
             case .notFound: return page(request, status: .notFound, titleKey: "not_found_title", textKey: "not_found_text")
-            case .unauthorized: return Forms.redirect(to: "/login")
+            case .unauthorized:
+                // A page asked for by GET comes back after sign-in (a form's POST cannot be replayed).
+                let path = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                return Forms.redirect(to: request.method == .get ? PageChrome.signInHref(returningTo: path) : "/login")
             case .forbidden: return page(request, status: .forbidden, titleKey: "forbidden_title", textKey: "forbidden_text")
             case .badRequest: return page(request, status: .badRequest, titleKey: "bad_request_title", textKey: "bad_request_text")
             default: return try error.response(from: request, context: context)
