@@ -180,8 +180,8 @@ struct ArticleAuthoringController: Sendable {
         view.values = Pages.dropEmpty(values)
         view.errors = errors.fields.mapValues(presenter.text)
         view.hasErrors = !errors.isEmpty
-        let attachments = try await article.asyncMap { try await store.attachments(of: $0.number) } ?? []
-        if let preview { view.preview = ArticleMarkdown(number: article?.number, attachments: attachments).render(preview) }
+        let files = try await article.asyncMap { try await store.attachments(of: $0.number) } ?? []
+        if let preview { view.preview = ArticleMarkdown(number: article?.number, attachments: files).render(preview) }
         view.categories = knowledgeBase.categories.map { .init(value: $0, label: $0, selected: $0 == values["category"]) }
         view.languages = ArticleLanguage.allCases.map { .init(value: $0.rawValue, label: presenter.languageName($0), selected: $0.rawValue == values["language"]) }
         let visibility = values["visibility"].flatMap { $0.isEmpty ? nil : $0 } ?? "everyone"
@@ -190,6 +190,7 @@ struct ArticleAuthoringController: Sendable {
         view.hasServices = !view.services.isEmpty
         view.products = try await products().map { .init(value: $0.slug, label: $0.name, selected: chosenProducts.contains($0.slug)) }
         view.uploadError = uploadError
+        // Only where the site takes uploads (a site without `attachments` shows no upload form).
         view.canUpload = attachments != nil
         if let article {
             view.number = article.number.description
@@ -199,11 +200,11 @@ struct ArticleAuthoringController: Sendable {
             view.versionLabel = presenter.text("kb_staff_version", article.version)
             view.stateButtons = ArticleState.allCases.filter { $0 != article.state }
                 .map { .init(state: $0.rawValue, label: presenter.text("kb_staff_make_\($0.rawValue)")) }
-            view.attachments = attachments.map {
+            view.attachments = files.map {
                 .init(id: String($0.id), name: $0.fileName, href: "/kb/\(article.number)/attachments/\($0.id)",
-                      size: ByteCountFormatter.string(fromByteCount: $0.blob.size, countStyle: .file), type: $0.blob.contentType)
+                      size: FileSize.text($0.blob.size, presenter.language), type: $0.blob.contentType)
             }
-            view.hasAttachments = !attachments.isEmpty
+            view.hasAttachments = !files.isEmpty
             view.versions = try await store.versions(article.number).map {
                 .init(label: presenter.text("kb_staff_version", $0.version), href: "/staff/kb/\(article.number)/versions/\($0.version)",
                       saved: presenter.date($0.savedAt))

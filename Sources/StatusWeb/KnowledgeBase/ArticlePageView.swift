@@ -73,7 +73,7 @@ struct ArticlePageView {
         body = ArticleMarkdown(number: article.number, attachments: attachments).render(article.content.body)
         self.attachments = attachments.map {
             Attachment(name: $0.fileName, href: "/kb/\(article.number)/attachments/\($0.id)",
-                       size: ByteCountFormatter.string(fromByteCount: $0.blob.size, countStyle: .file))
+                       size: FileSize.text($0.blob.size, presenter.language))
         }
         hasAttachments = !attachments.isEmpty
         self.related = related.map(presenter.item)

@@ -10,7 +10,7 @@ import GRDB
 /// - facet counts are exact up to `facetSample` matches, and above it are read from an even
 ///   sample of the matches (every k-th article number) and scaled (`ArticleFacets.areEstimates`);
 /// - sorts by views, date or title over many matches walk the article index in that order and
-///   test each article against the index, instead of sorting every match.
+///   test each article against the set of matches, instead of sorting every match.
 extension SQLiteKnowledgeBaseStore {
     static let rankedCandidates = 200
     static let facetSample = 2_000
@@ -75,12 +75,9 @@ extension SQLiteKnowledgeBaseStore {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM articleSearch WHERE articleSearch MATCH ?", arguments: [expression]) ?? 0
     }
 
-    /// Which of `numbers` match `expression`.
+    /// Which of `numbers` match `expression`, in one pass of the index over their range (see `among`).
     static func matching(_ db: Database, _ expression: String, among numbers: [ArticleNumber]) throws -> [ArticleNumber] {
-        guard !numbers.isEmpty else { return [] }
-        return try Int.fetchAll(db, sql: """
-            SELECT rowid FROM articleSearch WHERE articleSearch MATCH ? AND rowid IN (\(marks(numbers.count)))
-            """, arguments: [expression] + StatementArguments(numbers.map(\.value))).map(ArticleNumber.init)
+        try among(db, expression, numbers.map(\.value), columns: "1").map { ArticleNumber(try $0.decode(Int.self, atIndex: 0)) }
     }
 
     /// `columns` of the rows among `numbers` that match `words`, in one pass of the index.
@@ -151,13 +148,14 @@ extension SQLiteKnowledgeBaseStore {
         case .newest, .relevance: "article.updatedAt DESC, article.number DESC"
         }
         let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
-        // Many matches: walk the articles in order and test each against the index (about as
-        // many tests as articles per match); few matches: sort them all.
+        // Many matches: walk the articles in order and test each against the matches, read once
+        // from the index into a set (a correlated `EXISTS … MATCH` ran FTS5 once per article
+        // walked, each run merging the doclists again); few matches: sort them all.
         let tests = Double(offset + limit) * Double(max(articles, 1)) / Double(max(total, 1))
         if total > 3_000, tests < 5_000 {
             return try Int.fetchAll(db, sql: """
                 SELECT article.number FROM article WHERE \(rule.sql)
-                AND EXISTS (SELECT 1 FROM articleSearch WHERE articleSearch MATCH ? AND rowid = article.number)
+                AND article.number IN (SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?)
                 \(pinned.isEmpty ? "" : "AND article.number NOT IN (\(marks(pinned.count)))")
                 ORDER BY \(order) LIMIT ? OFFSET ?
                 """, arguments: rule.arguments + [expression] + excludedArguments + [limit, offset]).map(ArticleNumber.init)
