@@ -12,100 +12,25 @@
 #   PAGES_BENCH_THREADS        wrk threads                                 (default 2)
 #   PAGES_BENCH_NGINX_WORKERS  nginx worker processes                      (default 1)
 set -euo pipefail
-
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
+bench_name=pages.sh
+source "$(dirname "$0")/lib.sh"
 
 seconds="${PAGES_BENCH_SECONDS:-10}"
 rounds="${PAGES_BENCH_ROUNDS:-2}"
 threads="${PAGES_BENCH_THREADS:-2}"
 nginx_workers="${PAGES_BENCH_NGINX_WORKERS:-1}"
-for v in seconds rounds threads nginx_workers; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "pages.sh: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
-
-log() { echo "pages.sh: $*" >&2; }
-die() { echo "pages.sh: FAIL: $*" >&2; exit 1; }
-load() { echo "loadavg $(cut -d' ' -f1 /proc/loadavg)"; }
+require_positive seconds rounds threads nginx_workers
 
 # --- 1. Debian packages -----------------------------------------------------------------------
-need_pkgs=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
-command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
-command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
-command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || die "missing ${need_pkgs[*]}; install them (apt-get install ${need_pkgs[*]}) or run as root"
-  log "installing ${need_pkgs[*]}"
-  timeout 600 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
+need_packages nginx=nginx wrk=wrk curl=curl python3=python3
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-
-# --- temp dir and cleanup ---------------------------------------------------------------------
-work="$(mktemp -d /tmp/pages-bench.XXXXXX)"
-nginx_pid=""
-statusd_pid=""
-child_pid=""
-cleanup() {
-  local rc=$?
-  trap - INT TERM
-  for pid in $child_pid $statusd_pid $nginx_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $child_pid $statusd_pid $nginx_pid; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ $rc -ne 0 ]; then
-    for f in error.log statusd.log statusd.out; do
-      [ -s "$work/$f" ] && { log "--- tail of $f"; tail -n 20 "$work/$f" >&2; }
-    done
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# run CMD...: a long step in the background, so that INT/TERM reach the trap at once.
-run() {
-  local rc=0
-  "$@" &
-  child_pid=$!
-  wait "$child_pid" || rc=$?
-  child_pid=""
-  return $rc
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_http() {
-  local url=$1 deadline=$((SECONDS + $2))
-  while [ $SECONDS -lt $deadline ]; do
-    curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+failure_logs="error.log statusd.log statusd.out"
 
 # wrk, 1000 connections need as many descriptors.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 # --- 2. statusd on the demo -------------------------------------------------------------------
-if [ -n "${PAGES_BENCH_BIN:-}" ]; then
-  bin="$PAGES_BENCH_BIN"
-  [ -x "$bin" ] || die "PAGES_BENCH_BIN=$bin is not an executable file"
-  log "using prebuilt $bin"
-else
-  log "building statusd (release, in .build-release)"
-  run timeout 3600 swift build --package-path "$repo" -c release --product statusd --scratch-path "$repo/.build-release" >&2 \
-    || die "swift build failed"
-  bin="$(swift build --package-path "$repo" -c release --scratch-path "$repo/.build-release" --show-bin-path)/statusd"
-  [ -x "$bin" ] || die "built, but $bin is missing"
-fi
+bin="$(release_binary statusd "${PAGES_BENCH_BIN:-}")"
 
 statusd_port="$(free_port)"
 # No config products: nothing probes during the runs, so the pages stay the same bytes.
@@ -118,7 +43,7 @@ database: $work/demo.sqlite
 YAML
 run timeout 120 "$bin" demo --config "$work/statusd.yaml" >"$work/demo.out" 2>&1 || die "statusd demo failed: $(cat "$work/demo.out")"
 "$bin" serve --config "$work/statusd.yaml" --log-level warning >"$work/statusd.out" 2>"$work/statusd.log" &
-statusd_pid=$!
+track $!
 statusd="http://127.0.0.1:$statusd_port"
 wait_http "$statusd/healthz" 30 || die "statusd did not answer on $statusd within 30 s"
 log "statusd serving the demo on $statusd"
@@ -144,7 +69,7 @@ sed -e "s#@DIR@#$work#g" -e "s#@PORT@#$nginx_port#g" -e "s#@WORKERS@#$nginx_work
   "$here/nginx-pages.conf.template" >"$work/nginx.conf"
 "$NGINX" -t -q -p "$work" -c "$work/nginx.conf" -e "$work/error.log" || die "nginx config test failed"
 "$NGINX" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
-nginx_pid=$!
+track $!
 nginx="http://127.0.0.1:$nginx_port"
 wait_http "$nginx/" 10 || die "nginx did not answer on $nginx within 10 s"
 cmp -s "$work/root/index.html.gz" <(curl -fsS --max-time 5 -H 'Accept-Encoding: gzip' "$nginx/") \

@@ -12,94 +12,21 @@
 #   PROBE_BENCH_WRK_SECONDS    duration of the blackbox wrk run      (default 10)
 #   PROBE_BENCH_NGINX_WORKERS  nginx worker processes                (default 1)
 set -euo pipefail
-
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
+bench_name=probes.sh
+source "$(dirname "$0")/lib.sh"
 
 checks="${PROBE_BENCH_CHECKS:-50000}"
 concurrency="${PROBE_BENCH_CONCURRENCY:-64}"
 lag_seconds="${PROBE_BENCH_LAG_SECONDS:-40}"
 wrk_seconds="${PROBE_BENCH_WRK_SECONDS:-10}"
 nginx_workers="${PROBE_BENCH_NGINX_WORKERS:-1}"
-
-for v in checks concurrency lag_seconds wrk_seconds nginx_workers; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "probes.sh: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
-
-log() { echo "probes.sh: $*" >&2; }
-# The machine is shared: the 1-minute load average before each phase tells whether it was busy.
-load() { echo "loadavg $(cut -d' ' -f1 /proc/loadavg)"; }
-die() { echo "probes.sh: FAIL: $*" >&2; exit 1; }
+require_positive checks concurrency lag_seconds wrk_seconds nginx_workers
 
 # --- 1. Debian packages -----------------------------------------------------------------------
-need_pkgs=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
-[ -x /usr/bin/prometheus-blackbox-exporter ] || need_pkgs+=(prometheus-blackbox-exporter)
-command -v wrk >/dev/null 2>&1 || need_pkgs+=(wrk)
-command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
-command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || die "missing ${need_pkgs[*]}; install them (apt-get install ${need_pkgs[*]}) or run as root"
-  log "installing ${need_pkgs[*]}"
-  timeout 600 apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
+need_packages nginx=nginx prometheus-blackbox-exporter=prometheus-blackbox-exporter wrk=wrk curl=curl python3=python3
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 BLACKBOX=/usr/bin/prometheus-blackbox-exporter
-
-# --- temp dir and cleanup ---------------------------------------------------------------------
-work="$(mktemp -d /tmp/probe-bench.XXXXXX)"
-nginx_pid=""
-blackbox_pid=""
-child_pid=""
-cleanup() {
-  local rc=$?
-  trap - INT TERM
-  for pid in $child_pid $blackbox_pid $nginx_pid; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $child_pid $blackbox_pid $nginx_pid; do
-    # wait up to 5 s for a clean stop, then force it
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ $rc -ne 0 ]; then
-    for f in error.log blackbox.log; do
-      [ -s "$work/$f" ] && { log "--- tail of $f"; tail -n 20 "$work/$f" >&2; }
-    done
-  fi
-  rm -rf "$work"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# run CMD...: runs a long step in the background and waits for it, so that INT/TERM reach the
-# trap at once instead of after the step; cleanup stops it.
-run() {
-  local rc=0
-  "$@" &
-  child_pid=$!
-  wait "$child_pid" || rc=$?
-  child_pid=""
-  return $rc
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# wait_http URL SECONDS: succeed once URL answers at all, or fail after SECONDS.
-wait_http() {
-  local url=$1 deadline=$((SECONDS + $2))
-  while [ $SECONDS -lt $deadline ]; do
-    curl -fsS --max-time 1 -o /dev/null "$url" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+failure_logs="error.log blackbox.log"
 
 # nginx_counters: prints "accepts requests" from stub_status (the query itself counts as one of each).
 nginx_counters() {
@@ -116,23 +43,14 @@ sed -e "s#@DIR@#$work#g" -e "s#@PORT@#$port#g" -e "s#@WORKERS@#$nginx_workers#g"
   "$here/nginx.conf.template" >"$work/nginx.conf"
 "$NGINX" -t -q -p "$work" -c "$work/nginx.conf" -e "$work/error.log" || die "nginx config test failed"
 "$NGINX" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
-nginx_pid=$!
+track $!
 target="http://127.0.0.1:$port/"
 wait_http "$target" 10 || die "nginx did not answer on $target within 10 s"
 [ "$(curl -fsS --max-time 2 "$target")" = "ok" ] || die "nginx at $target did not answer 'ok'"
 log "nginx ($nginx_workers worker(s)) serving $target"
 
 # --- 3. statusd throughput --------------------------------------------------------------------
-if [ -n "${PROBE_BENCH_BIN:-}" ]; then
-  bin="$PROBE_BENCH_BIN"
-  [ -x "$bin" ] || die "PROBE_BENCH_BIN=$bin is not an executable file"
-  log "using prebuilt $bin"
-else
-  log "building probe-bench (release)"
-  run timeout 3600 swift build --package-path "$repo" -c release --product probe-bench >&2 || die "swift build failed"
-  bin="$(swift build --package-path "$repo" -c release --show-bin-path)/probe-bench"
-  [ -x "$bin" ] || die "built, but $bin is missing"
-fi
+bin="$(release_binary probe-bench "${PROBE_BENCH_BIN:-}")"
 
 # parse KEY FILE: prints the last KEY=<number> found in FILE, or fails.
 parse() {
@@ -157,6 +75,7 @@ bport="$(free_port)"
 "$BLACKBOX" --config.file="$here/blackbox.yml" --web.listen-address="127.0.0.1:$bport" \
   --log.level=warn >"$work/blackbox.log" 2>&1 &
 blackbox_pid=$!
+track "$blackbox_pid"
 wait_http "http://127.0.0.1:$bport/metrics" 15 || die "blackbox exporter did not answer on 127.0.0.1:$bport within 15 s"
 probe_url="http://127.0.0.1:$bport/probe?module=http_2xx&target=$target"
 curl -fsS --max-time 10 "$probe_url" >"$work/probe.txt" || die "blackbox probe request failed"
