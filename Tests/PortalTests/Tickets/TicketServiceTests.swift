@@ -274,6 +274,31 @@ import Testing
         #expect(try await s.conversation(unlinked.number, for: .staff).allSatisfy { $0.kind != .solution })
     }
 
+    @Test func theFollowerRunsAsAServiceWokenByAResolutionAndStopsWhenCancelled() async throws {
+        let w = try await world()
+        let (s, f) = (w.service, w.f)
+        let status = SQLiteStatusStore(database: f.database, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!))
+        try await status.syncProducts([Product(slug: "cegid-loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: f.clock.now)])
+        let follower = TicketIncidentFollower(events: status, tickets: s, cursor: f.store, pollInterval: .seconds(30), logger: Logger(label: "test"))
+        let ticket = try await open(w)
+        _ = try await s.linkIncident(ticket.number, incidentID: "inc-3", by: f.gaston)
+        var incident = Incident(id: "inc-3", title: "Panne", impact: .major, productSlugs: ["cegid-loop"], startedAt: f.clock.now)
+        incident.post(.init(status: .investigating, message: "On regarde.", at: f.clock.now))
+        try await status.save(incident)
+        let running = Task { try await follower.run() }
+        incident.post(.init(status: .resolved, message: "Rétabli.", at: f.clock.now))
+        try await status.save(incident)
+        follower.wake()
+        // Woken, it does not wait for its 30 s poll.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await s.ticket(ticket.number, for: .staff)?.state != .solutionProposed, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await s.ticket(ticket.number, for: .staff)?.state == .solutionProposed)
+        running.cancel()
+        _ = await running.result
+    }
+
     @Test func theFollowerProposesEachResolutionOnceFromTheStatusJournal() async throws {
         let w = try await world()
         let (s, f) = (w.service, w.f)

@@ -91,6 +91,43 @@ import Testing
         #expect(try await f.outbox().count == before.1 + 1)
     }
 
+    @Test func twoProcessesOpeningAndChangingTicketsAtOnceNeverShareANumberNorBothWin() async throws {
+        let f = try await TicketFixture()
+        // A second pool on the same file: another process.
+        let other = SQLiteTicketStore(database: try SQLiteDatabase.open(path: f.folder.appendingPathComponent("tickets.sqlite").path,
+                                                                        migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()]))
+        let stores = [f.store, other]
+        let drafts = (0..<20).map { f.draft("Course \($0)", by: f.alice) }
+        let at = f.clock.now
+        let numbers = try await withThrowingTaskGroup(of: TicketNumber.self) { group in
+            for (index, draft) in drafts.enumerated() {
+                group.addTask { try await stores[index % 2].createTicket(draft, at: at, mails: { _ in [] }).number }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(numbers) == Set((1...20).map(TicketNumber.init)))
+
+        let first = TicketNumber(1)
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for store in stores {
+                group.addTask {
+                    do {
+                        let proposal = TicketChange(step: .proposeSolution, expectedState: .new, newState: .solutionProposed,
+                                                    message: TicketMessage(kind: .solution, authorUserID: nil, authorName: "Support", body: "Voilà",
+                                                                           createdAt: at), at: at)
+                        return try await store.apply(proposal, to: first, mails: [Mail(to: "alice@a.fr", subject: "S", text: "", language: "fr")]) != nil
+                    } catch is TicketChanged {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.sorted { !$0 && $1 } == [false, true])
+        #expect(try await f.store.messages(of: first, for: .staff).count == 2)
+        #expect(try await f.outbox().count == 1)
+    }
+
     @Test func aRefusedChangeQueuesNoMailAndAnUnknownTicketIsNil() async throws {
         let f = try await TicketFixture()
         let mail = Mail(to: "alice@a.fr", subject: "Accusé", text: "Votre demande", language: "fr")
