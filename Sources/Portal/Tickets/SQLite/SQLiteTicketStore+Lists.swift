@@ -7,9 +7,9 @@ import GRDB
 ///   they are;
 /// - the agents' queue over every ticket reads each asked state through the index of the sort
 ///   (`state, updatedAt`, …), at most one page past the offset per state, and merges them; its
-///   total and counts are sums over `ticketCount`, which triggers keep in every change's
-///   transaction (one row per combination of state, priority, assignee, type and product,
-///   whatever the number of tickets). When the filters match few of a state's tickets (a rare
+///   total and counts are sums over `ticketQueueCount` or `ticketCount`, which triggers keep in
+///   every change's transaction (one row per combination of state, priority, assignee, and type
+///   and product for the second, whatever the number of tickets). When the filters match few of a state's tickets (a rare
 ///   product), walking the sort's index would pass over most of them: that state's matches are
 ///   read through the index of the filter instead and sorted here (`selectiveScan`);
 /// - lists go `maxDepth` tickets deep: past that, filters narrow them.
@@ -82,7 +82,7 @@ extension SQLiteTicketStore {
     static func queue(_ db: Database, _ filters: TicketFilters, _ query: TicketQuery, pageSize: Int) throws -> TicketResults {
         let byState = filters.countSQL(states: false)
         var stateCounts: [TicketState: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM ticketCount WHERE \(byState.sql) GROUP BY state",
+        for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM \(byState.table) WHERE \(byState.sql) GROUP BY state",
                                     arguments: byState.arguments) {
             if let state = TicketState(rawValue: try row.decode(String.self, forColumn: "state")) {
                 let count = try row.decode(Int.self, forColumn: "n")
@@ -91,7 +91,7 @@ extension SQLiteTicketStore {
         }
         let byPriority = filters.countSQL(priority: false)
         var priorityCounts: [TicketPriority: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT priority, sum(count) AS n FROM ticketCount WHERE \(byPriority.sql) GROUP BY priority",
+        for row in try Row.fetchAll(db, sql: "SELECT priority, sum(count) AS n FROM \(byPriority.table) WHERE \(byPriority.sql) GROUP BY priority",
                                     arguments: byPriority.arguments) {
             if let priority = TicketPriority(rawValue: try row.decode(Int.self, forColumn: "priority")) {
                 let count = try row.decode(Int.self, forColumn: "n")
@@ -105,7 +105,7 @@ extension SQLiteTicketStore {
         let others = filters.sql(states: false)
         var sizes: [TicketState: Int] = [:]
         if filters.selectiveIndex != nil {
-            for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM ticketCount GROUP BY state") {
+            for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM ticketQueueCount GROUP BY state") {
                 if let state = TicketState(rawValue: try row.decode(String.self, forColumn: "state")) {
                     sizes[state] = try row.decode(Int.self, forColumn: "n")
                 }
@@ -115,10 +115,11 @@ extension SQLiteTicketStore {
         for state in states where (stateCounts[state] ?? 0) > 0 {
             let matches = stateCounts[state] ?? 0
             if let index = filters.selectiveIndex, (offset + pageSize) * (sizes[state] ?? 0) > selectiveScan * matches {
+                let indexed = filters.sql(states: false, typeIndexed: true)
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT id, updatedAt, openedAt, priority, firstResponseDueAt FROM ticket INDEXED BY \(index)
-                    WHERE state = ? AND \(others.sql)
-                    """, arguments: [state.rawValue] + others.arguments)
+                    WHERE state = ? AND \(indexed.sql)
+                    """, arguments: [state.rawValue] + indexed.arguments)
                 var found = try rows.map { (key: try sortKey($0, query.sort), id: try $0.decode(Int64.self, forColumn: "id")) }
                 found.sort { $0.key.lexicographicallyPrecedes($1.key) }
                 keyed += found.prefix(offset + pageSize)

@@ -35,7 +35,8 @@ struct TicketFilters {
     /// candidates must lead: the other columns are written `+column`, which SQLite never reads
     /// through an index (without it, `state IN (…)` looks as good to the planner as a
     /// customer's contact, and would walk every open ticket).
-    func sql(states withStates: Bool = true, priority withPriority: Bool = true) -> (sql: String, arguments: StatementArguments) {
+    func sql(states withStates: Bool = true, priority withPriority: Bool = true,
+             typeIndexed: Bool = false) -> (sql: String, arguments: StatementArguments) {
         let plus = usesQueueCounts ? "" : "+"
         var clauses = [access.sql]
         var arguments = access.arguments
@@ -52,7 +53,8 @@ struct TicketFilters {
             arguments += [priority.rawValue]
         }
         if let type = query.type {
-            clauses.append("type = ?")
+            // A type is one of a few: walking the sort's index past the others costs less than sorting all of it.
+            clauses.append("\(usesQueueCounts && typeIndexed ? "" : "+")type = ?")
             arguments += [type]
         }
         if let product = query.productSlug {
@@ -76,7 +78,8 @@ struct TicketFilters {
         return (clauses.joined(separator: " AND "), arguments)
     }
 
-    func countSQL(states withStates: Bool = true, priority withPriority: Bool = true) -> (sql: String, arguments: StatementArguments) {
+    /// The counts' table and WHERE clause: `ticketQueueCount` unless a type or product is asked.
+    func countSQL(states withStates: Bool = true, priority withPriority: Bool = true) -> (table: String, sql: String, arguments: StatementArguments) {
         var clauses = ["1"]
         var arguments = StatementArguments()
         if withStates, !states.isEmpty {
@@ -101,6 +104,7 @@ struct TicketFilters {
             clauses.append("assigneeKey = ?")
             arguments += [assignee]
         }
-        return (clauses.joined(separator: " AND "), arguments)
+        let table = query.type == nil && query.productSlug == nil ? "ticketQueueCount" : "ticketCount"
+        return (table, clauses.joined(separator: " AND "), arguments)
     }
 }
