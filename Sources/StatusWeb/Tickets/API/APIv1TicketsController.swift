@@ -159,7 +159,10 @@ struct APIv1TicketsController<Store: StatusStore>: Sendable {
             return try await change()
         } catch let errors as FormErrors {
             let field = errors.fields.keys.sorted().first ?? "body"
-            let message = errors[field].map { catalog.text($0, .en) } ?? "The request is not valid."
+            let sentence = errors[field].map { catalog.text($0, .en) }
+            // A key the catalogs do not have yet would read as a code: say which field instead.
+            let message = sentence.flatMap { $0.hasPrefix("ticket_") || $0.hasPrefix("tstaff_") ? nil : $0 }
+                ?? "The field \(APIFieldName.snakeCase(field)) is not valid."
             throw APIError(.unprocessableContent, "invalid_value", message, field: APIFieldName.snakeCase(field))
         } catch let changed as TicketChanged {
             throw APIError(.conflict, "ticket_changed", "The ticket is \(changed.current.rawValue): it does not take this change now.")

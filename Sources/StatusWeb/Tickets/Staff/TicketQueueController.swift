@@ -154,7 +154,8 @@ struct TicketQueueController<Store: StatusStore>: Sendable {
                 incidentHref: ticket.incidentID.map { "/staff/incidents/\($0)" })
         }
         view.hasRows = !view.rows.isEmpty
-        view.summary = words.text("tstaff_summary", results.total, results.page, max(results.pageCount, 1))
+        view.summary = results.truncated ? words.text("tstaff_summary_more", results.total, results.page, max(results.pageCount, 1))
+            : words.text("tstaff_summary", results.total, results.page, max(results.pageCount, 1))
         if results.pageCount > 1 {
             let window = max(1, results.page - 4)...min(results.pageCount, max(1, results.page - 4) + 9)
             view.pages = window.map { .init(label: String($0), href: filters.href(["page": String($0)]), current: $0 == results.page) }

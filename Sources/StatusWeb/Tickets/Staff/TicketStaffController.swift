@@ -37,12 +37,12 @@ struct TicketStaffController<Store: StatusStore>: Sendable {
             let number = try Self.number(context)
             let form = try await Forms.read(TicketAssignForm.self, from: request, context: context)
             let agentID: Int64?
-            switch form.agent.trimmed {
+            switch form.assignee.trimmed {
             case "": agentID = nil
             case "me": agentID = signedIn.user.id
             case let text:
                 guard let id = Int64(text), try await accounts.staffUsers().contains(where: { $0.id == id }) else {
-                    return try await ticketPage(request, signedIn: signedIn, number: number, errors: ["agent": "tstaff_error_agent"],
+                    return try await ticketPage(request, signedIn: signedIn, number: number, errors: ["assignee": "tstaff_error_agent"],
                                                 status: .unprocessableContent)
                 }
                 agentID = id
@@ -250,7 +250,7 @@ struct TicketStaffController<Store: StatusStore>: Sendable {
                                            atMachine: words.machine(message.createdAt), body: message.body, isNote: message.kind == .note,
                                            attachments: attachments, hasAttachments: !attachments.isEmpty)
         }
-        let typedAgent = values["agent"]
+        let typedAgent = values["assignee"]
         view.agents = [.init(value: "", label: words.text("tstaff_nobody"), selected: ticket.assigneeID == nil && typedAgent == nil)]
             + staffUsers.map { user in
                 .init(value: String(user.id), label: "\(user.displayName) (\(words.text("tstaff_role_\(user.staffRole?.rawValue ?? "agent")")))",

@@ -7,7 +7,7 @@ import Portal
 struct TicketAssignForm: CSRFProtectedForm {
     var csrf: String?
     /// A staff user's id, "me", or empty to unassign.
-    var agent: String?
+    var assignee: String?
 }
 
 struct TicketPriorityForm: CSRFProtectedForm {
