@@ -83,9 +83,9 @@ struct APIv1TicketsController<Store: StatusStore>: Sendable {
 
     /// The list's query string, strictly: a value that means nothing is a 400 naming it.
     private func query(_ request: Request, staff: Bool) async throws -> TicketQuery {
-        let parameters = request.uri.queryParameters
+        let parameters = FormQuery.values(request)
         func value(_ name: String) -> String? {
-            parameters.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            parameters[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         var query = TicketQuery(sort: .updated, pageSize: 25)
         if let text = value("q") {

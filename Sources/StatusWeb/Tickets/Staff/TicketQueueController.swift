@@ -42,9 +42,9 @@ struct TicketQueueController<Store: StatusStore>: Sendable {
         var page = 1
 
         init(_ request: Request, forms: TicketForms, productSlugs: Set<String>) {
-            let parameters = request.uri.queryParameters
+            let parameters = FormQuery.values(request)
             func value(_ name: String) -> String? {
-                parameters.get(name).map { String($0.trimmingCharacters(in: .whitespaces).prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
+                parameters[name].map { String($0.trimmingCharacters(in: .whitespaces).prefix(200)) }.flatMap { $0.isEmpty ? nil : $0 }
             }
             text = value("q") ?? ""
             if let state = value("state"), state == "all" || TicketState(rawValue: state) != nil { self.state = state }

@@ -25,7 +25,7 @@ import Testing
             let linked = try await staffPost(client, "\(path)/tickets", ops, "csrf=\(ops.csrf)")
             #expect(linked.status == .seeOther && linked.headers[.location] == "\(path)?notice=tickets_linked")
             let after = try await kbGet(client, "\(path)?notice=tickets_linked", session: ops.session)
-            #expect(after.body.contains("The open requests on the incident's products are linked."))
+            #expect(after.body.contains("The open requests on the incident&#39;s products are linked."))
             for ticket in [world.memberIncidentTicket, world.tenantBIncidentTicket] {
                 #expect(after.body.contains("<li data-number=\"\(ticket.number)\""))
                 #expect(try await world.ticket(ticket.number).incidentID == world.incident.id)
