@@ -149,7 +149,7 @@ struct TicketQueueController<Store: StatusStore>: Sendable {
                 contact: people[ticket.contactUserID]?.displayName ?? "—",
                 product: ticket.productSlug.map { productNames[$0] ?? $0 },
                 assignee: ticket.assigneeID.map { people[$0]?.displayName ?? "—" },
-                updated: words.date(ticket.updatedAt), dueWords: due.words, dueState: due.state, late: due.late,
+                updated: words.shortDate(ticket.updatedAt), dueWords: due.words, dueState: due.state, late: due.late,
                 incidentTitle: ticket.incidentID.map { incidents[$0] ?? $0 },
                 incidentHref: ticket.incidentID.map { "/staff/incidents/\($0)" })
         }

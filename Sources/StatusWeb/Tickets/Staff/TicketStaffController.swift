@@ -217,10 +217,9 @@ struct TicketStaffController<Store: StatusStore>: Sendable {
                   id: "detail-assignee"),
             .init(label: words.text("tstaff_field_type"), value: words.type(ticket.type, forms: tickets.forms), id: "detail-type"),
             .init(label: words.text("tstaff_field_tenant"), value: tenant.map { "\($0.name) (\($0.code))" } ?? "—", id: "detail-tenant"),
-            .init(label: words.text("tstaff_field_contact"), value: contact.map { "\($0.displayName) <\($0.email)>" } ?? "—", id: "detail-contact"),
-            .init(label: words.text("tstaff_field_opened"), value: words.date(ticket.openedAt), id: "detail-opened"),
-            .init(label: words.text("tstaff_field_updated"), value: words.date(ticket.updatedAt), id: "detail-updated"),
-            .init(label: words.text("tstaff_field_due"), value: due.words, id: "detail-due"),
+            .init(label: words.text("tstaff_field_contact"), value: contact.map { "\($0.displayName) · \($0.email)" } ?? "—", id: "detail-contact"),
+            .init(label: words.text("tstaff_field_opened"), value: words.shortDate(ticket.openedAt), id: "detail-opened"),
+            .init(label: words.text("tstaff_field_updated"), value: words.shortDate(ticket.updatedAt), id: "detail-updated"),
         ]
         if let slug = ticket.productSlug {
             details.append(.init(label: words.text("tstaff_field_product"), value: products[slug] ?? slug, id: "detail-product"))
@@ -263,7 +262,7 @@ struct TicketStaffController<Store: StatusStore>: Sendable {
         let recent = try await store.recentIncidents(limit: 50)
         view.incidents = recent.sorted { ($0.isResolved ? 1 : 0, $1.startedAt) < ($1.isResolved ? 1 : 0, $0.startedAt) }.map { incident in
             let status = pages.catalog.text("incident_status_\(incident.status.rawValue)", language)
-            return .init(value: incident.id, label: "\(incident.title) (\(status), \(words.date(incident.startedAt)))", selected: incident.id == ticket.incidentID)
+            return .init(value: incident.id, label: "\(incident.title) (\(status), \(words.shortDate(incident.startedAt)))", selected: incident.id == ticket.incidentID)
         }
         view.hasIncidents = !view.incidents.isEmpty
         if let id = ticket.incidentID {

@@ -20,6 +20,8 @@ struct TicketStaffText {
     func priority(_ priority: TicketPriority) -> String { text("tstaff_priority_\(priority.rawValue)") }
     func kind(_ kind: TicketMessage.Kind) -> String { text("tstaff_kind_\(kind.rawValue)") }
     func date(_ date: Date) -> String { DayFormatter(language: language, calendar: calendar).instant(date) }
+    /// "20 nov. à 14:05": for the queue's narrow columns and the details.
+    func shortDate(_ date: Date) -> String { DayFormatter(language: language, calendar: calendar).shortInstant(date) }
     /// "2026-11-20T12:00:00+01:00", for `<time datetime>`.
     func machine(_ date: Date) -> String { APIv1JSON.format(date, in: calendar.timeZone) }
 
@@ -37,14 +39,14 @@ struct TicketStaffText {
 
     func due(_ ticket: Ticket) -> Due {
         if let answered = ticket.firstRespondedAt {
-            return Due(words: text("tstaff_due_answered", date(answered)), late: false, state: "answered")
+            return Due(words: text("tstaff_due_answered", shortDate(answered)), late: false, state: "answered")
         }
         guard let due = ticket.firstResponseDueAt else { return Due(words: text("tstaff_due_none"), late: false, state: "none") }
         guard ticket.state.isOpen else { return Due(words: text("tstaff_due_closed"), late: false, state: "none") }
         if due < now {
-            return Due(words: text("tstaff_due_late", duration(now.timeIntervalSince(due)), date(due)), late: true, state: "late")
+            return Due(words: text("tstaff_due_late", duration(now.timeIntervalSince(due)), shortDate(due)), late: true, state: "late")
         }
-        return Due(words: text("tstaff_due_in", date(due), duration(due.timeIntervalSince(now))), late: false, state: "due")
+        return Due(words: text("tstaff_due_in", shortDate(due), duration(due.timeIntervalSince(now))), late: false, state: "due")
     }
 
     /// "45 min", "3 h", "2 j": rounded down, never below a minute.

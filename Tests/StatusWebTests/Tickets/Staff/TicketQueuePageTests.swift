@@ -85,11 +85,11 @@ import Testing
             let cells = String(row.prefix(while: { $0 != "\n" }) + (row.components(separatedBy: "</tr>").first ?? ""))
             #expect(cells.contains("data-due=\"late\""))
             #expect(cells.contains("<strong class=\"due-late\">Late</strong>"))
-            #expect(cells.contains("First answer late by 1 h"))
+            #expect(cells.contains("Late</strong> <span class=\"due\">by 1 h · answer due 20 Nov"))
             let other = try #require(queue.body.components(separatedBy: "<tr data-number=\"\(world.tenantBIncidentTicket.number)\"").dropFirst().first)
             #expect(other.components(separatedBy: "</tr>").first?.contains("First answer due by") == true)
             let page = try await kbGet(client, "/staff/tickets/\(world.memberIncidentTicket.number)", session: agent.session)
-            #expect(page.body.contains("data-due=\"late\"><strong class=\"due-late\">Late</strong>"))
+            #expect(page.body.contains("data-due=\"late\"><strong class=\"due-late\">Late</strong> by 1 h"))
         }
     }
 

@@ -27,7 +27,7 @@ import TestSupport
             let note = try #require(page.body.components(separatedBy: "data-kind=\"note\"").dropFirst().first)
             #expect(note.contains("Internal note: hidden from the customer"))
             #expect(page.body.contains("class=\"ticket-message m-note internal\""))
-            #expect(page.body.contains("id=\"detail-contact\">F L &lt;member@client.fr&gt;"))
+            #expect(page.body.contains("id=\"detail-contact\">F L · member@client.fr"))
             #expect(page.body.contains("id=\"detail-field-error_shown\">Erreur 504"))
             #expect(page.body.contains("id=\"detail-priority\">1 - Critical"))
             #expect(try await kbGet(client, "/staff/tickets/CS9999999", session: agent.session).status == .notFound)

@@ -32,6 +32,10 @@ import TestSupport
                               description: "Demande \(index) : la facture FA-2026-\(1000 + index) porte une adresse de livraison erronée."),
                 by: world.fixture.member.user, tenantID: world.tenantA.id, allowedProducts: ["loop"])
         }
+        // A blocking incident nobody answered: late once the clock moves on.
+        _ = try await world.service.open(TicketRequest(type: "incident", productSlug: "stream", impact: "blocking",
+                                                       description: "Plus aucun export ne part depuis 8 h."),
+                                         by: world.tenantBAdmin.user, tenantID: world.tenantB.id, allowedProducts: ["stream"])
         world.fixture.clock.advance(by: 2 * 3600)
         try await Application(router: buildRouter(site: world.site)).test(.live) { client in
             let port = try #require(client.port)
