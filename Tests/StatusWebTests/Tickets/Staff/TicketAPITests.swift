@@ -102,4 +102,37 @@ import Testing
             #expect(empty.status == .unprocessableContent && empty.errorField == "body", "\(empty.text)")
         }
     }
+
+    /// Every route of /api/v1/tickets: no key is a JSON 401, a session cookie is no key, and the
+    /// routes that write take a tenant's key only (a staff key is a 403, nothing written).
+    @Test func everyTicketRouteNeedsAKey() async throws {
+        let world = try await TicketStaffWorld()
+        let table = RouteTable()
+        let router = buildRouter(site: world.site, routeTable: table)
+        let routes = table.all.filter { $0.path.hasPrefix("/api/v1/tickets") }
+        #expect(routes.count == 4, "\(routes.map(\.path))")
+        let number = world.adminRequest.number.description
+        let before = try await world.messages(world.adminRequest.number)
+        try await Application(router: router).test(.router) { client in
+            for route in routes {
+                let uri = route.path.replacingOccurrences(of: ":number", with: number)
+                let body = #"{"body": "x", "contact": "member@client.fr", "type": "administrative", "theme": "billing", "description": "x"}"#
+                let anonymous = try await ticketAPI(client, route.method, uri, key: nil, body: body)
+                #expect(anonymous.status == .unauthorized && anonymous.errorCode == "unauthorized", "\(route.method) \(uri)")
+                var headers = pageHeaders(session: world.fixture.operatorLogin.session)
+                headers[.contentType] = "application/json"
+                let cookie = try await client.execute(uri: uri, method: route.method, headers: headers, body: ByteBuffer(string: body)) { $0.status }
+                #expect(cookie == .unauthorized, "\(route.method) \(uri) with a session cookie")
+                if route.method == .post {
+                    #expect(route.access == .tenantKey)
+                    let staff = try await ticketAPI(client, .post, uri, key: world.staffKey, body: body)
+                    #expect(staff.status == .forbidden, "\(uri) with a staff key")
+                } else {
+                    #expect(route.access == .apiKey)
+                }
+            }
+        }
+        #expect(try await world.messages(world.adminRequest.number) == before)
+        #expect(try await world.ticketStore.tickets(TicketQuery(), for: .staff).total == 4)
+    }
 }
