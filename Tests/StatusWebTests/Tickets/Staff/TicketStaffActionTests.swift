@@ -77,6 +77,10 @@ import TestSupport
             let closed = try await staffPost(client, "\(path)/close", agent, "csrf=\(agent.csrf)")
             #expect(closed.status == .seeOther && closed.headers[.location] == "\(path)?notice=closed")
             #expect(try await world.ticket(number).state == .closed)
+            let closedPage = try await kbGet(client, path, session: agent.session)
+            #expect(!closedPage.body.contains("id=\"send-reply\"") && !closedPage.body.contains("id=\"priority-form\""),
+                    "a closed ticket offers only a note")
+            #expect(closedPage.body.contains("id=\"send-note\""))
             let again = try await staffPost(client, "\(path)/close", agent, "csrf=\(agent.csrf)")
             #expect(again.status == .conflict)
             #expect(again.body.contains("The request changed meanwhile (it is now “Closed”)"))
