@@ -100,6 +100,11 @@ import Testing
                     }
                     // A bearer key opens no page.
                     refusals.check(try await status(bearer: world.staffKey).0 == .seeOther, route, "staff key on a page")
+                case .apiKey:
+                    try await client.execute(uri: uri, method: entry.method, headers: Self.headers()) { response in
+                        refusals.check(response.status == .unauthorized && String(buffer: response.body).contains(#""error""#), route, "no key → \(response.status)")
+                    }
+                    refusals.check(try await status(session: fixture.operatorLogin.session).0 == .unauthorized, route, "a session cookie")
                 case .staffKey, .tenantKey:
                     try await client.execute(uri: uri, method: entry.method, headers: Self.headers()) { response in
                         refusals.check(response.status == .unauthorized && response.headers[.contentType]?.hasPrefix("application/json") == true,
