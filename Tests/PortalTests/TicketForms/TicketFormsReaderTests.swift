@@ -78,7 +78,7 @@ import Testing
         ("types:\n  - key: a\n    label: A\n    themes:\n      - key: t\n        label: T\n        sub_themes: []\n", 7, "types[0].themes[0].sub_themes", "at least one"),
         ("types:\n  - key: a\n    label: A\n    themes:\n      - key: t\n        label: T\n      - key: t\n        label: U\n", 7, "types[0].themes[1].key", "twice"),
         ("types: []\n", 1, "types", "at least one"),
-        ("types:\n  - key: a\n    label: [A\n", 3, "", "not valid YAML"),
+        ("types:\n  - key: a\n    label: [A\n", 4, "", "not valid YAML"),
     ] as [(String, Int, String, String)])
     func aMistakeNamesTheFileTheLineAndTheKey(yaml: String, line: Int, key: String, words: String) throws {
         let found = try #require(error(yaml), "accepted:\n\(yaml)")

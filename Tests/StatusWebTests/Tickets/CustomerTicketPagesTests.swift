@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Notify
 import Portal
 import StatusModel
 import StatusWeb
