@@ -160,6 +160,9 @@ struct RequestsController<Store: StatusStore>: Sendable {
             try await step()
         } catch is NotInTenant {
             throw HTTPError(.notFound)
+        } catch is NotAllowed {
+            // Rating is the contact's alone: an administrator's forged form changes nothing.
+            throw HTTPError(.forbidden)
         } catch is TicketChanged {
             let fresh = try await service.ticket(ticket.number, for: reader(caller)) ?? ticket
             return try await ticketPage(request, caller: caller, ticket: fresh, refused: "ticket_changed", status: .conflict)
