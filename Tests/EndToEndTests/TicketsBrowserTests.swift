@@ -44,6 +44,11 @@ import Testing
         let calendar = DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!)
         let statusStore = SQLiteStatusStore(database: database, calendar: calendar)
         let started = Date().addingTimeInterval(-1800)
+        // The products as `statusd serve` will sync them from the config, so the incident can name one.
+        try await statusStore.syncProducts([
+            Product(slug: "loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: started),
+            Product(slug: "stream", name: "Cegid Stream", family: "Finance", position: 2, monitoredSince: started),
+        ])
         try await statusStore.save(Incident(id: "walk-incident", title: "Lenteurs sur Cegid Loop", impact: .minor, productSlugs: ["loop"], startedAt: started,
                                             updates: [.init(status: .investigating, message: "Nous analysons les lenteurs.", at: started)]))
         let article = try await SQLiteKnowledgeBaseStore(database: database).createArticle(
