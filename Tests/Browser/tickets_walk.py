@@ -40,8 +40,13 @@ def shot(driver, name):
         driver.set_window_size(width, 900)
         wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
         scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-        driver.save_screenshot(os.path.join(SHOTS, f"tickets-{name}-{width}.png"))
         assert scroll <= inner, f"{name} at {width} px is {scroll} px wide"
+        # The whole page from its top (a dialog as it is shown, on the screen it opened in).
+        if not driver.execute_script("return !!document.querySelector('dialog[open]')"):
+            height = driver.execute_script("return document.documentElement.scrollHeight")
+            driver.set_window_size(width, min(max(height + 140, 900), 3200))
+            driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(os.path.join(SHOTS, f"tickets-{name}-{width}.png"))
     driver.set_window_size(1280, 900)
 
 
