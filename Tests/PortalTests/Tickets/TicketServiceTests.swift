@@ -188,6 +188,28 @@ import Testing
         #expect(try await f.outbox().allSatisfy { !$0.text.contains("Secret") && !($0.html ?? "").contains("Secret") })
     }
 
+    @Test func aPriorityChangesWithAReasonAndOnlyWhereTheStateAllows() async throws {
+        let w = try await world()
+        let (s, f) = (w.service, w.f)
+        let ticket = try await open(w)
+        await #expect(throws: FormErrors("reason", "ticket_error_required")) {
+            try await s.changePriority(ticket.number, to: .low, reason: " ", by: f.gaston)
+        }
+        await #expect(throws: NotAllowed.self) { try await s.changePriority(ticket.number, to: .low, reason: "Moins urgent", by: f.alice) }
+        let changed = try await s.changePriority(ticket.number, to: .low, reason: "Contournement trouvé", by: f.gaston)
+        #expect(changed.priority == .low)
+        #expect(changed.state == .new)
+        #expect(try await s.conversation(ticket.number, for: f.reader(f.alice)).last?.body.contains("Contournement trouvé") == true)
+        await #expect(throws: TicketChanged(current: .new)) { try await s.close(ticket.number, by: f.gaston) }
+        _ = try await s.cancel(ticket.number, by: f.alice, reader: f.reader(f.alice))
+        await #expect(throws: TicketChanged(current: .cancelled)) {
+            try await s.changePriority(ticket.number, to: .high, reason: "Finalement urgent", by: f.gaston)
+        }
+        await #expect(throws: TicketChanged(current: .cancelled)) { try await s.assign(ticket.number, to: f.gaston.id, by: f.gaston) }
+        await #expect(throws: NotInTenant.self) { try await s.assign(TicketNumber(404), to: f.gaston.id, by: f.gaston) }
+        #expect(try await s.ticket(ticket.number, for: .staff)?.priority == .low)
+    }
+
     @Test func customersActOnlyOnTicketsTheySee() async throws {
         let w = try await world()
         let (s, f) = (w.service, w.f)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Notify
 import Portal
 import StatusModel
@@ -263,8 +264,8 @@ import Testing
         let before = try await f.open("Avant", by: f.alice)
         let since = f.clock.now.addingTimeInterval(1)
         let loop = try await f.open("Loop", by: f.alice)
-        let stream = try await f.open("Stream", by: f.berthe, product: "cegid-stream")
-        let other = try await f.open("Autre", by: f.bob, product: "autre")
+        try await f.open("Stream", by: f.berthe, product: "cegid-stream")
+        try await f.open("Autre", by: f.bob, product: "autre")
         let cancelled = try await f.open("Annulé", by: f.bob)
         _ = try await f.store.apply(change(.cancel, from: .new, to: .cancelled, at: f.clock.now), to: cancelled.number, mails: [])
         let found = try await f.store.openTickets(on: ["cegid-loop", "cegid-stream"], openedSince: since)
@@ -274,7 +275,20 @@ import Testing
         #expect(try await f.store.openTickets(on: ["cegid-loop", "cegid-stream"], openedSince: since).map(\.subject) == ["Stream"])
         #expect(try await f.store.tickets(linkedTo: "inc-1").map(\.number) == [loop.number])
         #expect(try await f.store.tickets(linkedTo: "inc-2").isEmpty)
-        _ = (before, other)
+        #expect(try await f.store.openTickets(on: ["cegid-loop"], openedSince: .distantPast).map(\.number) == [before.number])
+    }
+
+    @Test func aDamagedRowFailsItsReadsAndLeavesTheOthersReadable() async throws {
+        let f = try await TicketFixture()
+        let damaged = try await f.open("Abîmé", by: f.alice)
+        let sound = try await f.open("Intact", by: f.alice)
+        try await f.database.writer.write { db in
+            try db.execute(sql: "UPDATE ticket SET fields = 'pas du JSON' WHERE id = ?", arguments: [damaged.id])
+        }
+        await #expect(throws: (any Error).self) { try await f.store.ticket(damaged.number, for: .staff) }
+        await #expect(throws: (any Error).self) { try await f.list(.staff) }
+        #expect(try await f.store.ticket(sound.number, for: .staff)?.subject == "Intact")
+        #expect(try await f.subjects(.staff, text: "CS0000002") == ["Intact"])
     }
 
     @Test func answersRatingsAndProjects() async throws {

@@ -51,7 +51,9 @@ enum TicketMigrations {
         try db.create(index: "ticket_byStatePriority", on: "ticket", columns: ["state", "priority", "openedAt"])
         try db.create(index: "ticket_byStateDue", on: "ticket", columns: ["state", "firstResponseDueAt"])
         try db.create(index: "ticket_byAssignee", on: "ticket", columns: ["assigneeID", "state", "updatedAt"])
-        try db.create(index: "ticket_byProduct", on: "ticket", columns: ["productSlug", "openedAt"])
+        // A rare product, type or assignee: the queue reads its few matches through these, not the sort's index.
+        try db.create(index: "ticket_byProduct", on: "ticket", columns: ["productSlug", "state", "openedAt"])
+        try db.create(index: "ticket_byType", on: "ticket", columns: ["type", "state"])
         try db.execute(sql: "CREATE INDEX ticket_byIncident ON ticket (incidentID, openedAt) WHERE incidentID IS NOT NULL")
 
         // The next number is one past the highest ever given or imported, even if that ticket is gone.
