@@ -31,7 +31,7 @@ struct SiteBrand: Sendable {
     /// The header links to the knowledge base when the site serves one (the same header is on
     /// every page, so it is decided once, here, with the rest of what the header shows).
     var servesKnowledgeBase = false
-    /// Signed-in customers get "Besoin d'aide ?" and "Mes demandes" when the site serves tickets.
+    /// Whether the site serves support requests (the agents' queue in the staff menus).
     var servesTickets = false
 
     init(_ branding: StatusConfig.Branding) {
