@@ -214,7 +214,8 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel", "Notify", "TestSupport"],
+            // Portal: the tickets walk gives a ticket its proposed solution through the service, as an agent would.
+            dependencies: ["statusd", "StatusModel", "Notify", "Portal", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

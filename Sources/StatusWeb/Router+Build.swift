@@ -69,6 +69,9 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn, knowledgeBase: homeBlocks).addRoutes(to: routes)
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
     TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
+    if let tickets = site.tickets, let attachments = site.attachments {
+        tickets.addCustomerRoutes(to: routes, site: site, accounts: accounts, attachments: attachments)
+    }
 
     let console = ConsolePages(store: site.store, pages: pages, calendar: site.calendar)
     IncidentConsoleController(console: console, announcementsChanged: site.announcementsChanged, tickets: site.tickets, clock: site.clock).addRoutes(to: routes)

@@ -119,6 +119,7 @@ enum StatusdApp {
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
                                               knowledgeBase: KnowledgeBaseSite(store: SQLiteKnowledgeBaseStore(database: database),
                                                                                categories: config.knowledgeBase.categories),
+                                              tickets: try ticketSite(config: config, database: database, logger: logger),
                                               announcementsChanged: { announcements.wake(); ticketFollower.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),
