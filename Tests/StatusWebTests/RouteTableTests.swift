@@ -83,7 +83,10 @@ import Testing
                     continue
                 case .passwordChange, .signedIn, .tenantAdmin, .operator, .agent, .staff:
                     let anonymous = try await status()
-                    refusals.check(anonymous.0 == .seeOther && anonymous.1 == "/login", route, "anonymous → \(anonymous)")
+                    // A page asked for by GET sends the visitor to sign in and back; other methods to the login alone.
+                    // (the password pages themselves send to the plain login).
+                    let login = anonymous.1 == "/login" || (entry.method == .get && anonymous.1?.hasPrefix("/login?next=/") == true)
+                    refusals.check(anonymous.0 == .seeOther && login, route, "anonymous → \(anonymous)")
                     if entry.access != .passwordChange {
                         let expired = try await status(session: world.expiredOperator.session)
                         refusals.check(expired.0 == .seeOther && expired.1 == "/password/change", route, "expired operator → \(expired)")

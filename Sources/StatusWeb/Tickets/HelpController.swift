@@ -258,7 +258,7 @@ struct HelpController<Store: StatusStore>: Sendable {
         // A message the page has no field for still shows, at the top.
         view.errorList = messages.filter { !known.contains($0.key) }.map(\.value).sorted()
         view.filesAgain = filesAgain
-        view.maxFileSize = ByteCountText.text(attachments.limits.maxFileBytes)
+        view.maxFileSize = FileSize.text(attachments.limits.maxFileBytes, pages.language(of: request))
         view.suggestions = suggestions
         view.hasSuggestions = !suggestions.isEmpty
         view.searched = searched

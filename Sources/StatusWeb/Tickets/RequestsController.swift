@@ -261,7 +261,7 @@ struct RequestsController<Store: StatusStore>: Sendable {
         view.reply = reply
         view.filesAgain = filesAgain
         view.followUpsValue = followUpsValue
-        view.maxFileSize = ByteCountText.text(attachments.limits.maxFileBytes)
+        view.maxFileSize = FileSize.text(attachments.limits.maxFileBytes, words.language)
         if [.resolved, .closed].contains(ticket.state), ticket.contactUserID == caller.user.id {
             if let answer = try await service.store.satisfaction(ticketID: ticket.id) {
                 view.rated = words.catalog.text("ticket_rated", words.language, answer.stars)

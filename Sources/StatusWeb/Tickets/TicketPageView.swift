@@ -121,7 +121,7 @@ struct TicketPageView {
         case .customer, .agent, .note: nil
         }
         let attachments = message.attachments.map {
-            Attachment(name: $0.fileName, href: "\(base)/attachments/\($0.id)", size: ByteCountText.text($0.blob.size))
+            Attachment(name: $0.fileName, href: "\(base)/attachments/\($0.id)", size: FileSize.text($0.blob.size, words.language))
         }
         return Message(id: String(message.id), kind: message.kind.rawValue, kindLabel: kindLabel, initials: initials(message.authorName),
                        author: message.authorName, fromCustomer: message.kind == .customer || message.kind == .refusal,
