@@ -21,7 +21,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, PHASE, ADMIN_LINK, ATTACHMENT, SHOTS = sys.argv[1:6]
 TICKET = sys.argv[6] if len(sys.argv) > 6 else ""
+AGENT_LINK = sys.argv[7] if len(sys.argv) > 7 else ""
 EMAIL = "admin@client.fr"
+AGENT = "agent@vendor.fr"
 STEPS = []
 
 
@@ -50,14 +52,36 @@ def shot(driver, name):
     driver.set_window_size(1280, 900)
 
 
-def sign_in(driver):
+def sign_in(driver, email=EMAIL):
     driver.delete_all_cookies()
     driver.get(BASE + "/login?lang=fr")
-    wait(driver, lambda d: d.find_element(By.ID, "email")).send_keys(EMAIL)
+    wait(driver, lambda d: d.find_element(By.ID, "email")).send_keys(email)
     driver.find_element(By.ID, "continue").click()
     wait(driver, lambda d: d.find_element(By.ID, "password")).send_keys("Secret#2026")
     driver.find_element(By.ID, "login").click()
     wait(driver, lambda d: d.current_url.startswith(BASE + "/account"))
+
+
+def activate(driver, link, first, last):
+    driver.delete_all_cookies()
+    driver.get(link + "?lang=fr")
+    for name, value in [("firstName", first), ("lastName", last), ("phone", "0102030405"),
+                        ("password", "Secret#2026"), ("confirmation", "Secret#2026")]:
+        wait(driver, lambda d: d.find_element(By.ID, name)).send_keys(value)
+    driver.find_element(By.ID, "activate").click()
+    wait(driver, lambda d: "activé" in d.find_element(By.ID, "message").text)
+
+
+def agent_state_is(driver, word):
+    wait(driver, lambda d: d.find_element(By.ID, "ticket-state").text == word)
+
+
+def agent_writes(driver, text, button):
+    body = wait(driver, lambda d: d.find_element(By.ID, "body"))
+    body.clear()
+    body.send_keys(text)
+    driver.find_element(By.ID, button).click()
+    wait(driver, lambda d: text in d.find_element(By.ID, "messages").text)
 
 
 def choose_lists(driver, keys):
@@ -74,13 +98,7 @@ def state_is(driver, word):
 if PHASE == "open":
     @step
     def the_customer_finds_help_from_the_account_menu(driver):
-        driver.delete_all_cookies()
-        driver.get(ADMIN_LINK + "?lang=fr")
-        for name, value in [("firstName", "Sophie"), ("lastName", "Martin"), ("phone", "0102030405"),
-                            ("password", "Secret#2026"), ("confirmation", "Secret#2026")]:
-            wait(driver, lambda d: d.find_element(By.ID, name)).send_keys(value)
-        driver.find_element(By.ID, "activate").click()
-        wait(driver, lambda d: "activé" in d.find_element(By.ID, "message").text)
+        activate(driver, ADMIN_LINK, "Sophie", "Martin")
         sign_in(driver)
         driver.find_element(By.ID, "help-link").click()
         wait(driver, lambda d: d.current_url == BASE + "/help")
@@ -161,6 +179,35 @@ if PHASE == "open":
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#requests-table tbody tr")) == 1)
         driver.get(BASE + "/requests")
         shot(driver, "requests")
+
+elif PHASE == "agent":
+    @step
+    def the_agent_takes_the_ticket_replies_and_proposes_a_solution(driver):
+        activate(driver, AGENT_LINK, "Paul", "Agent")
+        sign_in(driver, AGENT)
+        driver.get(BASE + "/staff/tickets?lang=fr")
+        # The new ticket is in the queue, with its state in words.
+        row = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f'#ticket-queue tr[data-number="{TICKET}"]'))
+        assert "Nouveau" in row.text, row.text
+        shot(driver, "agent-queue")
+        driver.get(BASE + "/staff/tickets/" + TICKET)
+        agent_state_is(driver, "Nouveau")
+        driver.find_element(By.ID, "take-button").click()
+        agent_state_is(driver, "En cours")
+        assert "Paul Agent" in driver.find_element(By.ID, "details").text
+        agent_writes(driver, "Merci, nous regardons les journaux joints.", "send-reply")
+        agent_writes(driver, "Redémarrez votre navigateur puis reconnectez-vous.", "send-solution")
+        agent_state_is(driver, "Solution proposée")
+
+elif PHASE == "agent-again":
+    @step
+    def the_agent_reads_the_refusal_and_proposes_again(driver):
+        sign_in(driver, AGENT)
+        driver.get(BASE + "/staff/tickets/" + TICKET)
+        agent_state_is(driver, "En cours")
+        assert "toujours lent" in driver.find_element(By.ID, "messages").text, "the customer's reason reaches the agent"
+        agent_writes(driver, "Un serveur saturé a été remplacé : les temps de réponse sont normaux.", "send-solution")
+        agent_state_is(driver, "Solution proposée")
 
 elif PHASE == "refuse":
     @step

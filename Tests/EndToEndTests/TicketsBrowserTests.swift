@@ -8,8 +8,9 @@ import Testing
 /// Support requests in headless Chromium against the built binary, the customer's half of the
 /// issue's walks (Tests/Browser/tickets_walk.py): "Oui" to an article ends without a ticket and
 /// counts; an incident ticket sees the product's open incident, subscribes, answers "Non" and
-/// is sent with an attachment; a cancellation; then, with solutions proposed through the
-/// service (the agents' pages are another branch's), a refusal with a reason and an acceptance.
+/// is sent with an attachment; a cancellation; then the agent takes it, replies and proposes a
+/// solution on the agents' pages, the customer refuses it with a reason, the agent proposes
+/// again, and the customer accepts: Résolu, and rates it.
 @Suite struct TicketsBrowserTests {
     @Test func aCustomerAsksForHelpFollowsTheTicketAndAnswersTheSolutions() async throws {
         let workspace = try Workspace(config: "database: $DATABASE\nbase_url: http://127.0.0.1:1\n")
@@ -36,6 +37,7 @@ import Testing
         let agentCreated = try await StatusdBinary.runAsync(["user", "create", "--config", workspace.configPath, "--email", "agent@vendor.fr",
                                                              "--role", "agent"])
         #expect(agentCreated.status == 0, "\(agentCreated.stderr)")
+        let agentLink = try #require(agentCreated.stdout.split(separator: "\n").last.map(String.init))
         let adminLink = try #require(tenant.stdout.split(separator: "\n").last.map(String.init))
 
         // What an operator and an agent would have done: an open incident on Cegid Loop, an article.
@@ -75,7 +77,6 @@ import Testing
 
         let tickets = SQLiteTicketStore(database: database)
         let accounts = SQLiteAccountStore(database: database)
-        let service = TicketService(store: tickets, accounts: accounts, forms: try TicketFormsReader.load(file: forms), baseURL: server.baseURL)
         #expect(try await tickets.articleAnswers(limit: 10).first { $0.article == article.number }?.count == 1, "Oui counted for the article")
         let ticket = try #require(try await tickets.ticket(number, for: .staff))
         #expect(ticket.incidentID == "walk-incident")
@@ -85,12 +86,16 @@ import Testing
         let subscription = try await SQLiteSubscriptionStore(database: database).subscription(userID: admin.id)
         #expect(subscription?.productSlugs == ["loop"])
 
+        _ = try await walk("agent", [number.description, agentLink])
         let agent = try #require(try await accounts.user(email: "agent@vendor.fr"))
-        _ = try await service.proposeSolution(number, body: "Redémarrez votre navigateur puis reconnectez-vous.", attachments: [], by: agent)
+        let proposed = try #require(try await tickets.ticket(number, for: .staff))
+        #expect(proposed.state == .solutionProposed)
+        #expect(proposed.assigneeID == agent.id)
+        #expect(proposed.firstRespondedAt != nil, "the reply counts as the first answer")
         _ = try await walk("refuse", [number.description])
         #expect(try await tickets.ticket(number, for: .staff)?.state == .inProgress)
         #expect(try await tickets.messages(of: number, for: .staff).contains { $0.kind == .refusal && $0.body.contains("toujours lent") })
-        _ = try await service.proposeSolution(number, body: "Un serveur saturé a été remplacé : les temps de réponse sont normaux.", attachments: [], by: agent)
+        _ = try await walk("agent-again", [number.description, agentLink])
         _ = try await walk("accept", [number.description])
         #expect(try await tickets.ticket(number, for: .staff)?.state == .resolved)
         #expect(try await tickets.satisfaction(ticketID: ticket.id)?.stars == 5)
