@@ -55,7 +55,7 @@ public enum TicketFormsReader {
         let fields = try node.mapping(allowed: ["key", "label", "summary", "themes", "fields", "asks_product", "asks_impact", "asks_project"])
         let key = try self.key(fields["key"], in: node)
         guard let labelNode = fields["label"] else { throw node.error("missing key (such as {fr: Pour un incident, en: For an incident})", key: "\(node.path).label") }
-        var type = RequestType(key: key, label: try text(labelNode), summary: try fields["summary"].map { n throws(ConfigError) in try text(n) } ?? TicketText(fr: "", en: ""))
+        var type = RequestType(key: key, label: try text(labelNode), summary: try fields["summary"].map { n throws(ConfigError) in try text(n) } ?? LocalizedText(fr: "", en: ""))
         if let themes = fields["themes"] { type.themes = try choices(themes, levels: ["sub_themes", "precisions"]) }
         if let list = fields["fields"] {
             for item in try list.sequence() {
@@ -149,15 +149,15 @@ public enum TicketFormsReader {
     }
 
     /// `{fr: …, en: …}`, or one text for both languages.
-    private static func text(_ node: ConfigNode, maxLength: Int = 160) throws(ConfigError) -> TicketText {
+    private static func text(_ node: ConfigNode, maxLength: Int = 160) throws(ConfigError) -> LocalizedText {
         if case .mapping = node.node {
             let fields = try node.mapping(allowed: ["fr", "en"])
             guard let fr = fields["fr"] else { throw node.error("missing key (the French text)", key: "\(node.path).fr") }
             guard let en = fields["en"] else { throw node.error("missing key (the English text)", key: "\(node.path).en") }
-            return TicketText(fr: try line(fr, maxLength: maxLength), en: try line(en, maxLength: maxLength))
+            return LocalizedText(fr: try line(fr, maxLength: maxLength), en: try line(en, maxLength: maxLength))
         }
         let value = try line(node, maxLength: maxLength)
-        return TicketText(fr: value, en: value)
+        return LocalizedText(fr: value, en: value)
     }
 
     private static func line(_ node: ConfigNode, maxLength: Int) throws(ConfigError) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 
 /// Checks what a request form (or the API) sends against the forms file and the tenant's lists,
 /// and makes the draft. Every mistake is collected, field by field (the form's field names:

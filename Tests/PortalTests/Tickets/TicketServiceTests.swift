@@ -10,22 +10,22 @@ import Testing
 @Suite struct TicketServiceTests {
     static let forms = TicketForms(
         types: [
-            RequestType(key: "incident", label: TicketText(fr: "Pour un incident", en: "For an incident"),
-                        summary: TicketText(fr: "Une erreur", en: "An error"),
-                        themes: [TicketChoice(key: "portal", label: TicketText(fr: "Portail", en: "Portal"), children: [
-                            TicketChoice(key: "admin", label: TicketText(fr: "Administration et utilisation", en: "Administration and use"), children: [
-                                TicketChoice(key: "login", label: TicketText(fr: "1 - Connexion", en: "1 - Sign-in")),
+            RequestType(key: "incident", label: LocalizedText(fr: "Pour un incident", en: "For an incident"),
+                        summary: LocalizedText(fr: "Une erreur", en: "An error"),
+                        themes: [TicketChoice(key: "portal", label: LocalizedText(fr: "Portail", en: "Portal"), children: [
+                            TicketChoice(key: "admin", label: LocalizedText(fr: "Administration et utilisation", en: "Administration and use"), children: [
+                                TicketChoice(key: "login", label: LocalizedText(fr: "1 - Connexion", en: "1 - Sign-in")),
                             ]),
                         ])],
-                        fields: [TicketField(key: "problem", label: TicketText(fr: "Problème", en: "Problem"), kind: .choice, required: true,
-                                             choices: [TicketChoice(key: "error", label: TicketText(fr: "J'obtiens un message d'erreur", en: "I get an error"))]),
-                                 TicketField(key: "error_shown", label: TicketText(fr: "Erreur affichée", en: "Error shown"), kind: .text)],
+                        fields: [TicketField(key: "problem", label: LocalizedText(fr: "Problème", en: "Problem"), kind: .choice, required: true,
+                                             choices: [TicketChoice(key: "error", label: LocalizedText(fr: "J'obtiens un message d'erreur", en: "I get an error"))]),
+                                 TicketField(key: "error_shown", label: LocalizedText(fr: "Erreur affichée", en: "Error shown"), kind: .text)],
                         asksProduct: true, asksImpact: true),
-            RequestType(key: "administrative", label: TicketText(fr: "Pour une demande administrative", en: "For an administrative request"),
-                        summary: TicketText(fr: "Factures", en: "Invoices")),
+            RequestType(key: "administrative", label: LocalizedText(fr: "Pour une demande administrative", en: "For an administrative request"),
+                        summary: LocalizedText(fr: "Factures", en: "Invoices")),
         ],
-        impacts: [TicketImpact(key: "minor", label: TicketText(fr: "Problème mineur", en: "Minor"), priority: .low),
-                  TicketImpact(key: "blocking", label: TicketText(fr: "Arrêt complet bloquant mon activité", en: "Blocking"), priority: .critical)],
+        impacts: [TicketImpact(key: "minor", label: LocalizedText(fr: "Problème mineur", en: "Minor"), priority: .low),
+                  TicketImpact(key: "blocking", label: LocalizedText(fr: "Arrêt complet bloquant mon activité", en: "Blocking"), priority: .critical)],
         firstResponseHours: [.critical: 2, .low: 48])
 
     struct World {

@@ -39,17 +39,17 @@ struct TicketStaffWorld {
     /// administrative type with one level of themes.
     static let forms = TicketForms(
         types: [
-            RequestType(key: "incident", label: TicketText(fr: "Pour un incident", en: "For an incident"),
-                        summary: TicketText(fr: "Un produit ne marche pas", en: "A product does not work"),
-                        fields: [TicketField(key: "error_shown", label: TicketText(fr: "Erreur affichée", en: "Error shown"), kind: .text)],
+            RequestType(key: "incident", label: LocalizedText(fr: "Pour un incident", en: "For an incident"),
+                        summary: LocalizedText(fr: "Un produit ne marche pas", en: "A product does not work"),
+                        fields: [TicketField(key: "error_shown", label: LocalizedText(fr: "Erreur affichée", en: "Error shown"), kind: .text)],
                         asksProduct: true, asksImpact: true, asksProject: false),
-            RequestType(key: "administrative", label: TicketText(fr: "Pour une demande administrative", en: "For an administrative request"),
-                        summary: TicketText(fr: "Factures, contrats", en: "Invoices, contracts"),
-                        themes: [TicketChoice(key: "billing", label: TicketText(fr: "Facturation", en: "Billing"))], asksProject: false),
+            RequestType(key: "administrative", label: LocalizedText(fr: "Pour une demande administrative", en: "For an administrative request"),
+                        summary: LocalizedText(fr: "Factures, contrats", en: "Invoices, contracts"),
+                        themes: [TicketChoice(key: "billing", label: LocalizedText(fr: "Facturation", en: "Billing"))], asksProject: false),
         ],
         impacts: [
-            TicketImpact(key: "minor", label: TicketText(fr: "Problème mineur", en: "Minor problem"), priority: .low),
-            TicketImpact(key: "blocking", label: TicketText(fr: "Arrêt complet bloquant mon activité", en: "Complete stop"), priority: .critical),
+            TicketImpact(key: "minor", label: LocalizedText(fr: "Problème mineur", en: "Minor problem"), priority: .low),
+            TicketImpact(key: "blocking", label: LocalizedText(fr: "Arrêt complet bloquant mon activité", en: "Complete stop"), priority: .critical),
         ],
         firstResponseHours: [.critical: 1, .high: 4, .moderate: 8, .low: 24])
 
