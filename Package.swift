@@ -155,6 +155,16 @@ let package = Package(
             path: "Benchmarks/KBBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/tickets.sh drives it: the tenants and a million tickets to import, then the store's ticket queries timed.
+        .executableTarget(
+            name: "tickets-bench",
+            dependencies: [
+                "Portal", "StatusModel", "Notify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/TicketsBench",
+            swiftSettings: strictSettings
+        ),
         // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.
         .testTarget(
             name: "StatusModelTests",
@@ -209,7 +219,7 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel", "Notify", "TestSupport"],
+            dependencies: ["statusd", "StatusModel", "Notify", "Portal", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]
