@@ -1,4 +1,5 @@
 import Foundation
+import Notify
 import Portal
 import StatusModel
 import Testing

@@ -54,13 +54,13 @@ import Testing
         #expect(row.attachmentPaths == ["files/capture.png", "files/procedure.pdf"])
     }
 
-    static let csv = """
+    static let csv = #"""
         number,tenant_code,contact_email,type,subject,description,state,priority,opened_at,messages
         CS0000010,90266482,a@example.fr,administrative,Facture,"Deux lignes,
         avec une virgule et des ""guillemets""",Clôturé,4,2023-01-02 09:15,"[{""kind"": ""agent"", ""author"": ""Léa"", ""date"": ""2023-01-03T10:00:00Z"", ""body"": ""Voici""}]"
         CS0000011,99999999,a@example.fr,administrative,Facture,Texte,closed,4,2023-01-02T09:15:00Z,
         CS0000012,90266482,a@example.fr,administrative,Facture,Texte,En cours,,2023-01-02T09:15:00Z,
-        """
+        """#
 
     @Test func csvRowsSpanLinesAndAreNumberedByTheLineTheyStartOn() throws {
         let (rows, rejected) = split(try items(Self.csv))
