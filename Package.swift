@@ -83,6 +83,9 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 // The front matter of imported knowledge-base articles.
                 .product(name: "Yams", package: "Yams"),
+                // The follower that proposes an incident's resolution on its linked tickets.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -177,6 +180,8 @@ let package = Package(
                 "Portal", "StatusModel", "Notify", "Curl", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // The tickets' incident follower takes a logger.
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

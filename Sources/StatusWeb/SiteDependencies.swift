@@ -31,6 +31,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let serviceCatalog: ServiceCatalog?
     /// The knowledge base (articles, attachments, categories); nil serves no `/kb` pages.
     let knowledgeBase: KnowledgeBaseSite?
+    /// Support requests (forms, tickets, the agents' queue); nil serves no `/help` or `/requests` pages.
+    let tickets: TicketSite?
     /// Called after an operator's change: subscribers hear of it at once, not at the next poll.
     let announcementsChanged: @Sendable () -> Void
     /// Which webhook addresses subscribers may register (public ones only, unless the config says otherwise).
@@ -54,6 +56,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         serviceCatalog: ServiceCatalog? = nil,
         openIDSignIn: OpenIDSignIn? = nil,
         knowledgeBase: KnowledgeBaseSite? = nil,
+        tickets: TicketSite? = nil,
         announcementsChanged: @escaping @Sendable () -> Void = {},
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
@@ -67,6 +70,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.serviceCatalog = serviceCatalog
         self.openIDSignIn = openIDSignIn
         self.knowledgeBase = knowledgeBase
+        self.tickets = tickets
         self.announcementsChanged = announcementsChanged
         self.webhookPolicy = webhookPolicy
         self.pushChecks = pushChecks
