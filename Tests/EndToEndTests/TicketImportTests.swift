@@ -40,8 +40,8 @@ import Testing
         #"{"number": "CS0001237", "tenant_code": "90266482", "contact_email": "x@example.fr", "type": "incident", "subject": "S", "description": "D", "state": "new", "opened_at": "2024-03-05T10:00:00Z", "attachments": ["files/page.html"]}"#,
         // 6: not JSON.
         #"{"number": "CS0001238", "#,
-        // 7: the contact is the other tenant's administrator (an account, not a member here): refused.
-        #"{"number": "CS0001239", "tenant_code": "90266482", "contact_email": "admin@client-b.example", "type": "incident", "subject": "S", "description": "D", "state": "new", "opened_at": "2024-03-05T10:00:00Z"}"#,
+        // 7: an attachment that is not beside the file.
+        #"{"number": "CS0001239", "tenant_code": "90266482", "contact_email": "y@example.fr", "type": "incident", "subject": "S", "description": "D", "state": "new", "opened_at": "2024-03-05T10:00:00Z", "messages": [{"kind": "customer", "author": "Y", "date": "2024-03-05T11:00:00Z", "body": "ci-joint", "attachments": ["files/absent.pdf"]}]}"#,
     ].joined(separator: "\n") + "\n"
 
     @Test func goodRowsAreImportedBadOnesReportedAndASecondRunAddsNothing() async throws {
@@ -52,11 +52,15 @@ import Testing
         #expect(first.status == 0, "stderr: \(first.stderr)")
         #expect(first.stdout.contains("2 added, 0 already there, 5 rejected."), "stdout: \(first.stdout)")
         #expect(first.stdout.contains("2 contacts had no account"), "stdout: \(first.stdout)")
-        for (line, words) in [(2, "tenant_code"), (4, "opened_at"), (5, "page.html"), (6, "not valid JSON"), (7, "admin@client-b.example")] {
+        for (line, words) in [(2, "tenant_code"), (4, "opened_at"), (5, "page.html"), (6, "not valid JSON"), (7, "absent.pdf")] {
             #expect(first.stderr.contains("rejected: line \(line): "), "stderr: \(first.stderr)")
             let reported = first.stderr.split(separator: "\n").first { $0.hasPrefix("rejected: line \(line): ") } ?? ""
             #expect(reported.contains(words), "line \(line): \(reported)")
         }
+        // Refused rows make no account (the contact is found last).
+        let database = try SQLiteDatabase.open(path: workspace.databasePath, migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
+        let accounts = SQLiteAccountStore(database: database)
+        #expect(try await accounts.user(email: "y@example.fr") == nil)
         // Not a terminal: no bar drawn with carriage returns.
         #expect(!first.stdout.contains("\r"))
 
@@ -64,9 +68,7 @@ import Testing
         #expect(second.status == 0, "stderr: \(second.stderr)")
         #expect(second.stdout.contains("0 added, 2 already there, 5 rejected."), "stdout: \(second.stdout)")
 
-        let database = try SQLiteDatabase.open(path: workspace.databasePath, migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
         let store = SQLiteTicketStore(database: database)
-        let accounts = SQLiteAccountStore(database: database)
         let ticket = try #require(try await store.ticket(TicketNumber(1234), for: .staff))
         #expect(ticket.state == .resolved)
         #expect(ticket.priority == .high)

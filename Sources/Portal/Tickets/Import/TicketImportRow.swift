@@ -330,7 +330,7 @@ struct TicketRowParser {
         "cancelled": .cancelled, "canceled": .cancelled, "annule": .cancelled,
     ]
 
-    static func state(_ text: String) -> TicketState? { states[folded(text)] }
+    static func state(_ text: String) -> TicketState? { TicketState(rawValue: text) ?? states[folded(text)] }
 
     static func priority(_ text: String) -> TicketPriority? {
         if let first = text.first, first.isASCIIDigit, let value = Int(String(first)), text.count == 1 || !(text.dropFirst().first?.isNumber ?? false) {
@@ -346,7 +346,9 @@ struct TicketRowParser {
     }
 
     static func kind(_ text: String) -> TicketMessage.Kind? {
-        switch folded(text) {
+        // Ten messages a ticket: the exact keys without folding.
+        if let exact = TicketMessage.Kind(rawValue: text) { return exact }
+        return switch folded(text) {
         case "customer", "client": .customer
         case "agent", "staff": .agent
         case "note", "internal", "internalnote", "interne", "noteinterne": .note
