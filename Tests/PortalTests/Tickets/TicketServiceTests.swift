@@ -188,6 +188,28 @@ import Testing
         #expect(try await f.outbox().allSatisfy { !$0.text.contains("Secret") && !($0.html ?? "").contains("Secret") })
     }
 
+    @Test func aPriorityChangesWithAReasonAndOnlyWhereTheStateAllows() async throws {
+        let w = try await world()
+        let (s, f) = (w.service, w.f)
+        let ticket = try await open(w)
+        await #expect(throws: FormErrors("reason", "ticket_error_required")) {
+            try await s.changePriority(ticket.number, to: .low, reason: " ", by: f.gaston)
+        }
+        await #expect(throws: NotAllowed.self) { try await s.changePriority(ticket.number, to: .low, reason: "Moins urgent", by: f.alice) }
+        let changed = try await s.changePriority(ticket.number, to: .low, reason: "Contournement trouvé", by: f.gaston)
+        #expect(changed.priority == .low)
+        #expect(changed.state == .new)
+        #expect(try await s.conversation(ticket.number, for: f.reader(f.alice)).last?.body.contains("Contournement trouvé") == true)
+        await #expect(throws: TicketChanged(current: .new)) { try await s.close(ticket.number, by: f.gaston) }
+        _ = try await s.cancel(ticket.number, by: f.alice, reader: f.reader(f.alice))
+        await #expect(throws: TicketChanged(current: .cancelled)) {
+            try await s.changePriority(ticket.number, to: .high, reason: "Finalement urgent", by: f.gaston)
+        }
+        await #expect(throws: TicketChanged(current: .cancelled)) { try await s.assign(ticket.number, to: f.gaston.id, by: f.gaston) }
+        await #expect(throws: NotInTenant.self) { try await s.assign(TicketNumber(404), to: f.gaston.id, by: f.gaston) }
+        #expect(try await s.ticket(ticket.number, for: .staff)?.priority == .low)
+    }
+
     @Test func customersActOnlyOnTicketsTheySee() async throws {
         let w = try await world()
         let (s, f) = (w.service, w.f)
@@ -250,6 +272,31 @@ import Testing
         }
         #expect(try await s.ticket(unlinked.number, for: .staff)?.state == .inProgress)
         #expect(try await s.conversation(unlinked.number, for: .staff).allSatisfy { $0.kind != .solution })
+    }
+
+    @Test func theFollowerRunsAsAServiceWokenByAResolutionAndStopsWhenCancelled() async throws {
+        let w = try await world()
+        let (s, f) = (w.service, w.f)
+        let status = SQLiteStatusStore(database: f.database, calendar: DayCalendar(timeZone: TimeZone(identifier: "Europe/Paris")!))
+        try await status.syncProducts([Product(slug: "cegid-loop", name: "Cegid Loop", family: "Finance", position: 1, monitoredSince: f.clock.now)])
+        let follower = TicketIncidentFollower(events: status, tickets: s, cursor: f.store, pollInterval: .seconds(30), logger: Logger(label: "test"))
+        let ticket = try await open(w)
+        _ = try await s.linkIncident(ticket.number, incidentID: "inc-3", by: f.gaston)
+        var incident = Incident(id: "inc-3", title: "Panne", impact: .major, productSlugs: ["cegid-loop"], startedAt: f.clock.now)
+        incident.post(.init(status: .investigating, message: "On regarde.", at: f.clock.now))
+        try await status.save(incident)
+        let running = Task { try await follower.run() }
+        incident.post(.init(status: .resolved, message: "Rétabli.", at: f.clock.now))
+        try await status.save(incident)
+        follower.wake()
+        // Woken, it does not wait for its 30 s poll.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await s.ticket(ticket.number, for: .staff)?.state != .solutionProposed, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await s.ticket(ticket.number, for: .staff)?.state == .solutionProposed)
+        running.cancel()
+        _ = await running.result
     }
 
     @Test func theFollowerProposesEachResolutionOnceFromTheStatusJournal() async throws {

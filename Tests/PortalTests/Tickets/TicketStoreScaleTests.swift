@@ -42,7 +42,7 @@ struct TicketStoreScaleTests {
                 let at = start.addingTimeInterval(Double(number) * 60)
                 let state = number % 10 < 7 ? TicketState.closed : states[number % states.count]
                 let ticket = Ticket(number: TicketNumber(number), tenantID: owner.tenant, contactUserID: owner.user, type: "incident",
-                                    subject: "Demande \(words[number % 10]) \(number)", productSlug: "p\(number % 30)",
+                                    subject: "Demande \(words[number % 10]) \(number)", productSlug: number % 5_000 == 0 ? "rare" : "p\(number % 30)",
                                     priority: TicketPriority.allCases[number % 4], state: state, assigneeID: number % 3 == 0 ? f.gaston.id : nil,
                                     openedAt: at, updatedAt: at.addingTimeInterval(3600), firstResponseDueAt: at.addingTimeInterval(7200))
                 let messages = (0..<10).map { index in
@@ -80,6 +80,13 @@ struct TicketStoreScaleTests {
         }
         try await measure("queue product page 3") {
             _ = try await f.store.tickets(TicketQuery(productSlug: "p7", page: 3), for: .staff)
+        }
+        try await measure("queue rare product by priority") {
+            let rare = try await f.store.tickets(TicketQuery(states: [.closed, .new], productSlug: "rare", sort: .priority), for: .staff)
+            #expect(rare.tickets.allSatisfy { $0.productSlug == "rare" && ($0.state == .closed || $0.state == .new) })
+            #expect(rare.tickets.map(\.priority).isSorted)
+            #expect(rare.tickets.count == min(25, rare.total))
+            #expect(rare.total > 0)
         }
         try await measure("customer admin list") { _ = try await f.store.tickets(TicketQuery(), for: admin) }
         try await measure("customer member list") { _ = try await f.store.tickets(TicketQuery(states: [.closed]), for: member) }

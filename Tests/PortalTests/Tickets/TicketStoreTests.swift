@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Notify
 import Portal
 import StatusModel
@@ -88,6 +89,43 @@ import Testing
         #expect(losses == [TicketChanged(current: .solutionProposed)])
         #expect(try await f.count("ticketMessage") == before.0 + 1)
         #expect(try await f.outbox().count == before.1 + 1)
+    }
+
+    @Test func twoProcessesOpeningAndChangingTicketsAtOnceNeverShareANumberNorBothWin() async throws {
+        let f = try await TicketFixture()
+        // A second pool on the same file: another process.
+        let other = SQLiteTicketStore(database: try SQLiteDatabase.open(path: f.folder.appendingPathComponent("tickets.sqlite").path,
+                                                                        migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()]))
+        let stores = [f.store, other]
+        let drafts = (0..<20).map { f.draft("Course \($0)", by: f.alice) }
+        let at = f.clock.now
+        let numbers = try await withThrowingTaskGroup(of: TicketNumber.self) { group in
+            for (index, draft) in drafts.enumerated() {
+                group.addTask { try await stores[index % 2].createTicket(draft, at: at, mails: { _ in [] }).number }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(numbers) == Set((1...20).map(TicketNumber.init)))
+
+        let first = TicketNumber(1)
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for store in stores {
+                group.addTask {
+                    do {
+                        let proposal = TicketChange(step: .proposeSolution, expectedState: .new, newState: .solutionProposed,
+                                                    message: TicketMessage(kind: .solution, authorUserID: nil, authorName: "Support", body: "Voilà",
+                                                                           createdAt: at), at: at)
+                        return try await store.apply(proposal, to: first, mails: [Mail(to: "alice@a.fr", subject: "S", text: "", language: "fr")]) != nil
+                    } catch is TicketChanged {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.sorted { !$0 && $1 } == [false, true])
+        #expect(try await f.store.messages(of: first, for: .staff).count == 2)
+        #expect(try await f.outbox().count == 1)
     }
 
     @Test func aRefusedChangeQueuesNoMailAndAnUnknownTicketIsNil() async throws {
@@ -263,8 +301,8 @@ import Testing
         let before = try await f.open("Avant", by: f.alice)
         let since = f.clock.now.addingTimeInterval(1)
         let loop = try await f.open("Loop", by: f.alice)
-        let stream = try await f.open("Stream", by: f.berthe, product: "cegid-stream")
-        let other = try await f.open("Autre", by: f.bob, product: "autre")
+        try await f.open("Stream", by: f.berthe, product: "cegid-stream")
+        try await f.open("Autre", by: f.bob, product: "autre")
         let cancelled = try await f.open("Annulé", by: f.bob)
         _ = try await f.store.apply(change(.cancel, from: .new, to: .cancelled, at: f.clock.now), to: cancelled.number, mails: [])
         let found = try await f.store.openTickets(on: ["cegid-loop", "cegid-stream"], openedSince: since)
@@ -274,7 +312,20 @@ import Testing
         #expect(try await f.store.openTickets(on: ["cegid-loop", "cegid-stream"], openedSince: since).map(\.subject) == ["Stream"])
         #expect(try await f.store.tickets(linkedTo: "inc-1").map(\.number) == [loop.number])
         #expect(try await f.store.tickets(linkedTo: "inc-2").isEmpty)
-        _ = (before, other)
+        #expect(try await f.store.openTickets(on: ["cegid-loop"], openedSince: .distantPast).map(\.number) == [before.number])
+    }
+
+    @Test func aDamagedRowFailsItsReadsAndLeavesTheOthersReadable() async throws {
+        let f = try await TicketFixture()
+        let damaged = try await f.open("Abîmé", by: f.alice)
+        let sound = try await f.open("Intact", by: f.alice)
+        try await f.database.writer.write { db in
+            try db.execute(sql: "UPDATE ticket SET fields = 'pas du JSON' WHERE id = ?", arguments: [damaged.id])
+        }
+        await #expect(throws: (any Error).self) { try await f.store.ticket(damaged.number, for: .staff) }
+        await #expect(throws: (any Error).self) { try await f.list(.staff) }
+        #expect(try await f.store.ticket(sound.number, for: .staff)?.subject == "Intact")
+        #expect(try await f.subjects(.staff, text: "CS0000002") == ["Intact"])
     }
 
     @Test func answersRatingsAndProjects() async throws {

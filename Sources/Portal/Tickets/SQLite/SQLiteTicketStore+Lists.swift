@@ -7,11 +7,17 @@ import GRDB
 ///   they are;
 /// - the agents' queue over every ticket reads each asked state through the index of the sort
 ///   (`state, updatedAt`, …), at most one page past the offset per state, and merges them; its
-///   total and counts are sums over `ticketCount`, which triggers keep in every change's
-///   transaction (a few thousand rows at most, whatever the number of tickets);
+///   total and counts are sums over `ticketQueueCount` or `ticketCount`, which triggers keep in
+///   every change's transaction (one row per combination of state, priority, assignee, and type
+///   and product for the second, whatever the number of tickets). When the filters match few of a state's tickets (a rare
+///   product), walking the sort's index would pass over most of them: that state's matches are
+///   read through the index of the filter instead and sorted here (`selectiveScan`);
 /// - lists go `maxDepth` tickets deep: past that, filters narrow them.
 extension SQLiteTicketStore {
     static let maxDepth = 10_000
+    /// How many index entries a state's ordered walk may be expected to pass before its
+    /// matches are read through the filter's index instead.
+    static let selectiveScan = 20_000
 
     public func tickets(_ query: TicketQuery, for reader: TicketReader) async throws -> TicketResults {
         let pageSize = min(max(query.pageSize, 1), 100)
@@ -76,7 +82,7 @@ extension SQLiteTicketStore {
     static func queue(_ db: Database, _ filters: TicketFilters, _ query: TicketQuery, pageSize: Int) throws -> TicketResults {
         let byState = filters.countSQL(states: false)
         var stateCounts: [TicketState: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM ticketCount WHERE \(byState.sql) GROUP BY state",
+        for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM \(byState.table) WHERE \(byState.sql) GROUP BY state",
                                     arguments: byState.arguments) {
             if let state = TicketState(rawValue: try row.decode(String.self, forColumn: "state")) {
                 let count = try row.decode(Int.self, forColumn: "n")
@@ -85,7 +91,7 @@ extension SQLiteTicketStore {
         }
         let byPriority = filters.countSQL(priority: false)
         var priorityCounts: [TicketPriority: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT priority, sum(count) AS n FROM ticketCount WHERE \(byPriority.sql) GROUP BY priority",
+        for row in try Row.fetchAll(db, sql: "SELECT priority, sum(count) AS n FROM \(byPriority.table) WHERE \(byPriority.sql) GROUP BY priority",
                                     arguments: byPriority.arguments) {
             if let priority = TicketPriority(rawValue: try row.decode(Int.self, forColumn: "priority")) {
                 let count = try row.decode(Int.self, forColumn: "n")
@@ -97,8 +103,28 @@ extension SQLiteTicketStore {
         let (page, pageCount, offset) = Self.page(query.page, total: total, pageSize: pageSize)
 
         let others = filters.sql(states: false)
+        var sizes: [TicketState: Int] = [:]
+        if filters.selectiveIndex != nil {
+            for row in try Row.fetchAll(db, sql: "SELECT state, sum(count) AS n FROM ticketQueueCount GROUP BY state") {
+                if let state = TicketState(rawValue: try row.decode(String.self, forColumn: "state")) {
+                    sizes[state] = try row.decode(Int.self, forColumn: "n")
+                }
+            }
+        }
         var keyed: [(key: [Double], id: Int64)] = []
         for state in states where (stateCounts[state] ?? 0) > 0 {
+            let matches = stateCounts[state] ?? 0
+            if let index = filters.selectiveIndex, (offset + pageSize) * (sizes[state] ?? 0) > selectiveScan * matches {
+                let indexed = filters.sql(states: false, typeIndexed: true)
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, updatedAt, openedAt, priority, firstResponseDueAt FROM ticket INDEXED BY \(index)
+                    WHERE state = ? AND \(indexed.sql)
+                    """, arguments: [state.rawValue] + indexed.arguments)
+                var found = try rows.map { (key: try sortKey($0, query.sort), id: try $0.decode(Int64.self, forColumn: "id")) }
+                found.sort { $0.key.lexicographicallyPrecedes($1.key) }
+                keyed += found.prefix(offset + pageSize)
+                continue
+            }
             var reads: [(extra: String, order: String)] = [("", orderSQL(query.sort))]
             if query.sort == .due {
                 // NULLs sort first in the index: the tickets with a due time, then those without.
@@ -146,99 +172,5 @@ extension SQLiteTicketStore {
             let due = try row.decode(Double?.self, forColumn: "firstResponseDueAt")
             return [due == nil ? 1 : 0, due ?? 0, id]
         }
-    }
-}
-
-/// A query's filters as SQL over `ticket` (and over `ticketCount` for the queue's counts).
-struct TicketFilters {
-    let access: TicketAccess
-    let states: [TicketState]
-    let query: TicketQuery
-    /// The search's matches, when words were typed.
-    var candidates: [Int64]?
-    let isStaff: Bool
-
-    init(_ query: TicketQuery, _ reader: TicketReader) {
-        access = TicketAccess(reader)
-        var seen: Set<TicketState> = []
-        states = query.states.filter { seen.insert($0).inserted }
-        self.query = query
-        isStaff = reader.isStaff
-    }
-
-    /// Whether counts come from `ticketCount`: staff over every ticket, filtered only by what it counts.
-    var usesQueueCounts: Bool { isStaff && candidates == nil && query.tenantID == nil && query.contactUserID == nil }
-
-    /// The WHERE clause. Over a small set (`usesQueueCounts` false) the contact, tenant or
-    /// candidates must lead: the other columns are written `+column`, which SQLite never reads
-    /// through an index (without it, `state IN (…)` looks as good to the planner as a
-    /// customer's contact, and would walk every open ticket).
-    func sql(states withStates: Bool = true, priority withPriority: Bool = true) -> (sql: String, arguments: StatementArguments) {
-        let plus = usesQueueCounts ? "" : "+"
-        var clauses = [access.sql]
-        var arguments = access.arguments
-        if let candidates {
-            clauses.append("id IN (SELECT value FROM json_each(?))")
-            arguments += [(try? StoredJSON.encode(candidates)) ?? "[]"]
-        }
-        if withStates, !states.isEmpty {
-            clauses.append("\(plus)state IN (\(SQLiteTicketStore.marks(states.count)))")
-            arguments += StatementArguments(states.map(\.rawValue))
-        }
-        if withPriority, let priority = query.priority {
-            clauses.append("\(plus)priority = ?")
-            arguments += [priority.rawValue]
-        }
-        if let type = query.type {
-            clauses.append("type = ?")
-            arguments += [type]
-        }
-        if let product = query.productSlug {
-            clauses.append("\(plus)productSlug = ?")
-            arguments += [product]
-        }
-        if let tenant = query.tenantID {
-            clauses.append("tenantID = ?")
-            arguments += [tenant]
-        }
-        if query.unassignedOnly {
-            clauses.append("\(plus)assigneeID IS NULL")
-        } else if let assignee = query.assigneeID {
-            clauses.append("\(plus)assigneeID = ?")
-            arguments += [assignee]
-        }
-        if let contact = query.contactUserID {
-            clauses.append("contactUserID = ?")
-            arguments += [contact]
-        }
-        return (clauses.joined(separator: " AND "), arguments)
-    }
-
-    func countSQL(states withStates: Bool = true, priority withPriority: Bool = true) -> (sql: String, arguments: StatementArguments) {
-        var clauses = ["1"]
-        var arguments = StatementArguments()
-        if withStates, !states.isEmpty {
-            clauses.append("state IN (\(SQLiteTicketStore.marks(states.count)))")
-            arguments += StatementArguments(states.map(\.rawValue))
-        }
-        if withPriority, let priority = query.priority {
-            clauses.append("priority = ?")
-            arguments += [priority.rawValue]
-        }
-        if let type = query.type {
-            clauses.append("type = ?")
-            arguments += [type]
-        }
-        if let product = query.productSlug {
-            clauses.append("productKey = ?")
-            arguments += [product]
-        }
-        if query.unassignedOnly {
-            clauses.append("assigneeKey = 0")
-        } else if let assignee = query.assigneeID {
-            clauses.append("assigneeKey = ?")
-            arguments += [assignee]
-        }
-        return (clauses.joined(separator: " AND "), arguments)
     }
 }

@@ -128,13 +128,14 @@ public struct SQLiteTicketStore: TicketStore {
             return try tickets.map { imported in
                 let number = imported.ticket.number
                 guard number.value > 0, seen.insert(number.value).inserted,
-                      try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ticket WHERE number = ?)", arguments: [number.value]) ?? false)
+                      try !(Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM ticket WHERE number = ?)"),
+                                          arguments: [number.value]) ?? false)
                 else { return false }
                 var ticket = imported.ticket
                 ticket.id = try Self.insertTicket(db, ticket)
                 for message in imported.messages { _ = try Self.insertMessage(db, ticketID: ticket.id, message) }
                 try Self.writeText(db, ticket: ticket, messages: imported.messages)
-                try db.execute(sql: "UPDATE ticketSequence SET lastNumber = max(lastNumber, ?) WHERE id = 1", arguments: [number.value])
+                try db.cachedStatement(sql: "UPDATE ticketSequence SET lastNumber = max(lastNumber, ?) WHERE id = 1").execute(arguments: [number.value])
                 return true
             }
         }
@@ -162,12 +163,12 @@ public struct SQLiteTicketStore: TicketStore {
     }
 
     static func insertTicket(_ db: Database, _ ticket: Ticket) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO ticket (number, tenantID, contactUserID, type, subject, theme, subTheme, precision, productSlug, impact, priority,
                                 state, assigneeID, project, fields, followUpEmails, incidentID, language, openedAt, updatedAt,
                                 firstResponseDueAt, firstRespondedAt, resolvedAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [ticket.number.value, ticket.tenantID, ticket.contactUserID, ticket.type, ticket.subject, ticket.theme,
+            """).execute(arguments: [ticket.number.value, ticket.tenantID, ticket.contactUserID, ticket.type, ticket.subject, ticket.theme,
                              ticket.subTheme, ticket.precision, ticket.productSlug, ticket.impact, ticket.priority.rawValue,
                              ticket.state.rawValue, ticket.assigneeID, ticket.project, try StoredJSON.encode(ticket.fields),
                              try StoredJSON.encode(ticket.followUpEmails), ticket.incidentID, ticket.language,
@@ -179,18 +180,18 @@ public struct SQLiteTicketStore: TicketStore {
 
     /// Inserts the message and its attachments; returns it with their ids.
     static func insertMessage(_ db: Database, ticketID: Int64, _ message: TicketMessage) throws -> TicketMessage {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO ticketMessage (ticketID, kind, authorUserID, authorName, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [ticketID, message.kind.rawValue, message.authorUserID, message.authorName, message.body,
+            """).execute(arguments: [ticketID, message.kind.rawValue, message.authorUserID, message.authorName, message.body,
                              message.createdAt.timeIntervalSince1970])
         var stored = message
         stored.id = db.lastInsertedRowID
         stored.ticketID = ticketID
         for index in stored.attachments.indices {
             let attachment = stored.attachments[index]
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO ticketAttachment (messageID, fileName, sha256, size, contentType) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [stored.id, attachment.fileName, attachment.blob.sha256, attachment.blob.size, attachment.blob.contentType])
+                """).execute(arguments: [stored.id, attachment.fileName, attachment.blob.sha256, attachment.blob.size, attachment.blob.contentType])
             stored.attachments[index].id = db.lastInsertedRowID
         }
         return stored
@@ -200,9 +201,9 @@ public struct SQLiteTicketStore: TicketStore {
     static func writeText(_ db: Database, ticket: Ticket, messages: [TicketMessage]) throws {
         let body = messages.filter(\.visibleToCustomer).map { TicketIndexText.clean($0.body) }.joined(separator: "\n")
         let notes = messages.filter { !$0.visibleToCustomer }.map { TicketIndexText.clean($0.body) }.joined(separator: "\n")
-        try db.execute(sql: "INSERT INTO ticketText (ticketID, subject, body, notes, tags) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [ticket.id, TicketIndexText.clean(ticket.subject), body, notes,
-                                   TicketIndexText.tags(tenantID: ticket.tenantID, contactUserID: ticket.contactUserID)])
+        try db.cachedStatement(sql: "INSERT INTO ticketText (ticketID, subject, body, notes, tags) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [ticket.id, TicketIndexText.clean(ticket.subject), body, notes,
+                                 TicketIndexText.tags(tenantID: ticket.tenantID, contactUserID: ticket.contactUserID)])
     }
 
     /// Adds a message's text to the ticket's search row (a note to the notes column).

@@ -51,7 +51,9 @@ enum TicketMigrations {
         try db.create(index: "ticket_byStatePriority", on: "ticket", columns: ["state", "priority", "openedAt"])
         try db.create(index: "ticket_byStateDue", on: "ticket", columns: ["state", "firstResponseDueAt"])
         try db.create(index: "ticket_byAssignee", on: "ticket", columns: ["assigneeID", "state", "updatedAt"])
-        try db.create(index: "ticket_byProduct", on: "ticket", columns: ["productSlug", "openedAt"])
+        // A rare product, type or assignee: the queue reads its few matches through these, not the sort's index.
+        try db.create(index: "ticket_byProduct", on: "ticket", columns: ["productSlug", "state", "openedAt"])
+        try db.create(index: "ticket_byType", on: "ticket", columns: ["type", "state"])
         try db.execute(sql: "CREATE INDEX ticket_byIncident ON ticket (incidentID, openedAt) WHERE incidentID IS NOT NULL")
 
         // The next number is one past the highest ever given or imported, even if that ticket is gone.
@@ -123,8 +125,17 @@ enum TicketMigrations {
         try createSearch(db)
     }
 
-    /// The agents' counts, one row per combination present; assignee 0 and product '' stand for none.
+    /// The agents' counts, one row per combination present; assignee 0 and product '' stand for
+    /// none. `ticketQueueCount` holds the same without type and product: the queue's usual
+    /// filters sum a few hundred rows at most; a type or a product reads `ticketCount` through its index.
     static func createCounts(_ db: Database) throws {
+        try db.create(table: "ticketQueueCount", options: .withoutRowID) { t in
+            t.column("state", .text).notNull()
+            t.column("priority", .integer).notNull()
+            t.column("assigneeKey", .integer).notNull()
+            t.column("count", .integer).notNull()
+            t.primaryKey(["state", "priority", "assigneeKey"])
+        }
         try db.create(table: "ticketCount", options: .withoutRowID) { t in
             t.column("state", .text).notNull()
             t.column("priority", .integer).notNull()
@@ -134,11 +145,16 @@ enum TicketMigrations {
             t.column("count", .integer).notNull()
             t.primaryKey(["state", "priority", "assigneeKey", "type", "productKey"])
         }
+        try db.create(index: "ticketCount_byProduct", on: "ticketCount", columns: ["productKey"])
+        try db.create(index: "ticketCount_byType", on: "ticketCount", columns: ["type"])
         func add(_ row: String, _ delta: Int) -> String {
             """
             INSERT INTO ticketCount (state, priority, assigneeKey, type, productKey, count)
             VALUES (\(row).state, \(row).priority, coalesce(\(row).assigneeID, 0), \(row).type, coalesce(\(row).productSlug, ''), \(delta))
             ON CONFLICT (state, priority, assigneeKey, type, productKey) DO UPDATE SET count = count + \(delta);
+            INSERT INTO ticketQueueCount (state, priority, assigneeKey, count)
+            VALUES (\(row).state, \(row).priority, coalesce(\(row).assigneeID, 0), \(delta))
+            ON CONFLICT (state, priority, assigneeKey) DO UPDATE SET count = count + \(delta);
             """
         }
         try db.execute(sql: """

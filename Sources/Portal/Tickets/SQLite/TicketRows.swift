@@ -65,7 +65,19 @@ extension TicketAttachment {
 
 /// The ticket's JSON columns (its type's fields, its follow-up addresses).
 enum StoredJSON {
-    static func encode(_ value: some Encodable) throws -> String {
+    static func encode(_ value: [String: String]) throws -> String {
+        value.isEmpty ? "{}" : try encodeValue(value)
+    }
+
+    static func encode(_ value: [String]) throws -> String {
+        value.isEmpty ? "[]" : try encodeValue(value)
+    }
+
+    static func encode(_ value: [Int64]) throws -> String {
+        "[" + value.map(String.init).joined(separator: ",") + "]"
+    }
+
+    static func encodeValue(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
