@@ -158,6 +158,16 @@ let package = Package(
             path: "Benchmarks/KBBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/tickets.sh drives it: the tenants and a million tickets to import, then the store's ticket queries timed.
+        .executableTarget(
+            name: "tickets-bench",
+            dependencies: [
+                "Portal", "StatusModel", "Notify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/TicketsBench",
+            swiftSettings: strictSettings
+        ),
         // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.
         .testTarget(
             name: "StatusModelTests",
@@ -214,7 +224,7 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            // Portal: the tickets walk gives a ticket its proposed solution through the service, as an agent would.
+            // Portal: the tickets walk and the import tests read the tickets the binary wrote.
             dependencies: ["statusd", "StatusModel", "Notify", "Portal", "TestSupport"],
             swiftSettings: strictSettings
         ),
