@@ -39,3 +39,11 @@ def run_steps(steps, make_driver):
         driver.quit()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def wait(driver, condition, timeout=10):
+    """Waits for `condition`, through the moments a page is being replaced (an element gone
+    stale, not there yet, or the driver between two pages)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(condition)

@@ -12,10 +12,9 @@ Closes with "N passed, M failed"; exits 1 on any failure.
 import os
 import sys
 
-from headless import chromium, run_steps
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from headless import chromium, run_steps, wait
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 BASE, AGENT_LINK, ADMIN_LINK, ATTACHMENT, SHOTS = sys.argv[1:6]
 STEPS = []
@@ -25,10 +24,6 @@ STATE = {}
 def step(function):
     STEPS.append(function)
     return function
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(condition)
 
 
 def shot(driver, name):

@@ -14,10 +14,9 @@ Closes with "N passed, M failed"; exits 1 on any failure. Phase "open" prints "T
 import os
 import sys
 
-from headless import chromium, run_steps
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from headless import chromium, run_steps, wait
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 BASE, PHASE, ADMIN_LINK, ATTACHMENT, SHOTS = sys.argv[1:6]
 TICKET = sys.argv[6] if len(sys.argv) > 6 else ""
@@ -30,10 +29,6 @@ STEPS = []
 def step(function):
     STEPS.append(function)
     return function
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)).until(condition)
 
 
 def shot(driver, name):
