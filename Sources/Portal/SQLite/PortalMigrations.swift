@@ -101,8 +101,8 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.kb.v1") { db in try KnowledgeBaseMigrations.createTables(db) }
     }
 
-    /// The knowledge base's search index needs its tokenizer on every connection.
+    /// The knowledge base's search index needs its tokenizer and vocabulary on every connection.
     public func prepare(_ db: Database) throws {
-        db.add(tokenizer: KnowledgeBaseTokenizer.self)
+        try KnowledgeBaseMigrations.prepare(db)
     }
 }
