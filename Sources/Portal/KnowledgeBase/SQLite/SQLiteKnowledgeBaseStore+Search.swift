@@ -5,8 +5,11 @@ import GRDB
 /// (a word in 70 % of 100,000 articles costs about 100 ms with bm25 over all matches), so
 /// - relevance ranks at most `rankedCandidates` rows with bm25 when there are more matches:
 ///   the newest of those whose title matches and the newest of all; the rest follow, newest first;
-/// - the total is exact (a count inside FTS5, about 40 ns a match, visibility and filters
-///   being tags of the index rather than a join);
+/// - the matches are read from the index once (`MatchSet`), and the total is their exact count
+///   (visibility and filters being tags of the index rather than a join); the facets, the
+///   newest matches and the sorts read that set instead of running MATCH again;
+/// - a last word longer than the prefix indexes is spelled out as the terms it begins
+///   (`SearchExpression.words(_:db:prefixTerms:)`), so no statement merges its doclists;
 /// - facet counts are exact up to `facetSample` matches, and above it are read from an even
 ///   sample of the matches (every k-th article number) and scaled (`ArticleFacets.areEstimates`);
 /// - sorts by views, date or title over many matches walk the article index in that order and
