@@ -103,9 +103,8 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.tickets.v1") { db in try TicketMigrations.createTables(db) }
     }
 
-    /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its
-    /// vocabulary, to spell out long prefixes) on every connection.
+    /// The knowledge base's and the tickets' search indexes need their tokenizer on every connection.
     public func prepare(_ db: Database) throws {
-        try KnowledgeBaseMigrations.prepare(db)
+        db.add(tokenizer: KnowledgeBaseTokenizer.self)
     }
 }
