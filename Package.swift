@@ -154,6 +154,8 @@ let package = Package(
             dependencies: [
                 "Portal", "StatusModel", "Notify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Its `sql` mode times statements on the benchmark's database.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/KBBench",
             swiftSettings: strictSettings

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Notify
 import Portal
 import StatusModel
@@ -7,7 +8,7 @@ import StatusModel
 /// Benchmarks/kb.sh drives it: writes the articles to import, then times the store's search.
 @main
 struct KBBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kb-bench", subcommands: [Generate.self, Queries.self])
+    static let configuration = CommandConfiguration(commandName: "kb-bench", subcommands: [Generate.self, Queries.self, SQL.self])
 
     /// Words with realistic frequencies: a few in most articles, a long tail of rare ones.
     static let common = ["facture", "client", "paie", "portail", "utilisateur", "service", "compte", "version", "invoice", "user", "account"]
@@ -124,6 +125,35 @@ struct KBBench: AsyncParsableCommand {
             timings.sort()
             func percentile(_ p: Double) -> String { String(format: "%.2f", timings[min(timings.count - 1, Int(Double(timings.count) * p))]) }
             print("store_p50_ms=\(percentile(0.5)) store_p99_ms=\(percentile(0.99)) store_max_ms=\(String(format: "%.2f", timings.last ?? 0))")
+        }
+    }
+
+    /// Times SQL statements on the benchmark's database, with the knowledge base's tokenizer
+    /// registered (the sqlite3 shell cannot read its FTS5 table): for measuring a plan before
+    /// changing the store.
+    struct SQL: AsyncParsableCommand {
+        @Option var database: String
+        @Option var repeats = 3
+        /// Statements run first on the connection (pragmas).
+        @Option var setup: [String] = []
+        @Argument var statements: [String]
+
+        func run() async throws {
+            let sqlite = try SQLiteDatabase.open(path: database, migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
+            let clock = ContinuousClock()
+            try await sqlite.writer.read { db in
+                for statement in setup { _ = try Row.fetchAll(db, sql: statement) }
+                for statement in statements {
+                    var timings: [Double] = []
+                    var rows: [Row] = []
+                    for _ in 0..<repeats {
+                        let elapsed = try clock.measure { rows = try Row.fetchAll(db, sql: statement) }
+                        timings.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                    }
+                    let shown = rows.prefix(3).map { $0.description }.joined(separator: " ")
+                    print(String(format: "%8.2f ms (min of %d) rows=%d ", timings.min() ?? 0, repeats, rows.count) + "\(statement.prefix(110)) → \(shown.prefix(200))")
+                }
+            }
         }
     }
 }

@@ -34,6 +34,29 @@ import Testing
         #expect(try await kb.titles("send invo") == ["Sending an invoice"])
     }
 
+    /// Past the prefix indexes' 3 letters the prefix is spelled out as the terms it begins, up to
+    /// a limit, and read as a prefix above it: the same articles either way.
+    @Test(arguments: KnowledgeBaseStorage.allCases)
+    func aLongPrefixFindsEveryWordItBegins(_ storage: KnowledgeBaseStorage) async throws {
+        let kb = try await KnowledgeBaseFixture(storage)
+        for title in ["Mot de passe", "Password reset", "Passerelle SFTP", "Compass"] {
+            try await kb.publish(kb.draft(title, body: "Texte."))
+        }
+        #expect(Set(try await kb.titles("pass")) == ["Mot de passe", "Password reset", "Passerelle SFTP"])
+        #expect(Set(try await kb.titles("PASSÉ")) == ["Mot de passe", "Passerelle SFTP"])
+        #expect(try await kb.titles("passw") == ["Password reset"])
+        #expect(try await kb.search("passw").hits.first?.title.runs.filter(\.isMatch).map(\.text) == ["Password"])
+        let letters = Array("bcdfghjklmnpqrstvwxz")
+        for first in letters.prefix(5) {
+            let words = letters.map { "plafond\(first)\($0)o" }.joined(separator: " ")
+            try await kb.publish(kb.draft("Plafonds \(first)", body: words))
+        }
+        // 100 words begin with "plafond": more than are spelled out.
+        #expect(try await kb.search("plafond").total == 5)
+        #expect(try await kb.search("plafondb").total == 1)
+        #expect(try await kb.search("plafondbz").total == 1)
+    }
+
     @Test func titleWeighsMoreThanBodyAndSnippetsMarkTheWords() async throws {
         let kb = try await KnowledgeBaseFixture()
         try await kb.publish(kb.draft("Imprimer un bulletin", body: "Le menu Fichier permet d'imprimer une copie de la facture."))

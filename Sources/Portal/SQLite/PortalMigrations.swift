@@ -103,8 +103,9 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.tickets.v1") { db in try TicketMigrations.createTables(db) }
     }
 
-    /// The knowledge base's and the tickets' search indexes need their tokenizer on every connection.
+    /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its
+    /// vocabulary, to spell out long prefixes) on every connection.
     public func prepare(_ db: Database) throws {
-        db.add(tokenizer: KnowledgeBaseTokenizer.self)
+        try KnowledgeBaseMigrations.prepare(db)
     }
 }

@@ -162,4 +162,11 @@ enum KnowledgeBaseMigrations {
             END;
             """)
     }
+
+    /// Per connection: the tokenizer, and the index's vocabulary as a temp table (nothing is
+    /// stored; it reads `articleSearch` when queried, so it may be made before the migrations).
+    static func prepare(_ db: Database) throws {
+        db.add(tokenizer: KnowledgeBaseTokenizer.self)
+        try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.\(SearchExpression.vocabulary) USING fts5vocab(main, articleSearch, row)")
+    }
 }

@@ -3,9 +3,10 @@ import GRDB
 
 extension SQLiteKnowledgeBaseStore {
     /// Counts per language, category and product, each with the other filters applied: exact
-    /// over at most `facetSample` matches, estimated from an even sample above. `baseCount`:
-    /// the count of `base`'s matches when the caller has it.
-    static func facets(_ db: Database, base: String?, baseCount: Int? = nil, pinned: [ArticleNumber], filters: SearchFilters, query: ArticleQuery) throws -> ArticleFacets {
+    /// over at most `facetSample` matches, estimated from an even sample above. `baseMatches`:
+    /// `base`'s matches when the caller has read them.
+    static func facets(_ db: Database, base: String?, baseMatches: MatchSet? = nil, pinned: [ArticleNumber], filters: SearchFilters,
+                       query: ArticleQuery) throws -> ArticleFacets {
         struct Attributes { var language: String; var category: String; var products: [String] }
         func attributes(_ sql: String, _ arguments: StatementArguments) throws -> [Int: Attributes] {
             var found: [Int: Attributes] = [:]
@@ -20,13 +21,11 @@ extension SQLiteKnowledgeBaseStore {
         var rows: [Int: Attributes] = [:]
         var scale = 1.0
         if let base {
-            let matches = try baseCount ?? count(db, base)
-            let step = max(1, (matches + facetSample - 1) / facetSample)
-            rows = try attributes("""
-                SELECT \(columns) FROM articleSearch JOIN article ON article.number = articleSearch.rowid
-                WHERE articleSearch MATCH ? AND articleSearch.rowid % ? = 0
-                """, [base, step])
-            if step > 1, !rows.isEmpty { scale = Double(matches) / Double(rows.count) }
+            let matches = try baseMatches ?? MatchSet(db, base)
+            let step = max(1, (matches.count + facetSample - 1) / facetSample)
+            let sample = matches.numbers.filter { $0 % step == 0 }
+            rows = try attributes("SELECT \(columns) FROM article WHERE number IN (SELECT value FROM json_each(?))", [jsonArray(sample)])
+            if step > 1, !rows.isEmpty { scale = Double(matches.count) / Double(rows.count) }
         }
         var weights: [Int: Double] = rows.mapValues { _ in scale }
         if !pinned.isEmpty {

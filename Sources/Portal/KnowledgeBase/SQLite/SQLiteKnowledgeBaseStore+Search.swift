@@ -5,8 +5,11 @@ import GRDB
 /// (a word in 70 % of 100,000 articles costs about 100 ms with bm25 over all matches), so
 /// - relevance ranks at most `rankedCandidates` rows with bm25 when there are more matches:
 ///   the newest of those whose title matches and the newest of all; the rest follow, newest first;
-/// - the total is exact (a count inside FTS5, about 40 ns a match, visibility and filters
-///   being tags of the index rather than a join);
+/// - the matches are read from the index once (`MatchSet`), and the total is their exact count
+///   (visibility and filters being tags of the index rather than a join); the facets, the
+///   newest matches and the sorts read that set instead of running MATCH again;
+/// - a last word longer than the prefix indexes is spelled out as the terms it begins
+///   (`SearchExpression.words(_:db:prefixTerms:)`), so no statement merges its doclists;
 /// - facet counts are exact up to `facetSample` matches, and above it are read from an even
 ///   sample of the matches (every k-th article number) and scaled (`ArticleFacets.areEstimates`);
 /// - sorts by views, date or title over many matches walk the article index in that order and
@@ -20,10 +23,11 @@ extension SQLiteKnowledgeBaseStore {
     public func search(_ query: ArticleQuery, for reader: KnowledgeBaseReader) async throws -> ArticleResults {
         let text = SearchText(query.text)
         let pageSize = min(max(query.pageSize, 1), 100)
+        let prefixTerms = self.prefixTerms
         return try await writer.read { db in
             let visibility = try SearchExpression.visibility(reader, db)
             let filters = try SearchFilters(query, db)
-            let words = SearchExpression.words(text.words)
+            let words = try SearchExpression.words(text.words, db: db, prefixTerms: prefixTerms)
             let rule = VisibilityRule(reader)
 
             // Numbers: the articles named, then those citing them (visible, filters applied).
@@ -43,11 +47,10 @@ extension SQLiteKnowledgeBaseStore {
             let searchesIndex = words != nil || text.numbers.isEmpty
             let expression = SearchExpression.and([words, visibility] + filters.all)
             var indexTotal = 0
-            var matches: Int?
+            var matches = MatchSet(numbers: [])
             if searchesIndex {
-                matches = try Self.count(db, expression)
-                indexTotal = matches ?? 0
-                if !pinned.isEmpty { indexTotal -= try Self.matching(db, expression, among: pinned).count }
+                matches = try MatchSet(db, expression)
+                indexTotal = matches.count - pinned.count { matches.contains($0.value) }
             }
             let total = pinned.count + indexTotal
             let pageCount = max(1, (total + pageSize - 1) / pageSize)
@@ -57,13 +60,12 @@ extension SQLiteKnowledgeBaseStore {
             var numbers = Array(pinned.dropFirst(offset).prefix(pageSize))
             if searchesIndex, numbers.count < pageSize {
                 let indexOffset = max(0, offset - pinned.count)
-                numbers += try Self.ordered(db, expression: expression, words: words, sort: query.sort, rule: rule, total: indexTotal,
-                                            excluding: pinned, offset: indexOffset, limit: pageSize - numbers.count)
+                numbers += try Self.ordered(db, expression: expression, matches: matches, words: words, sort: query.sort, rule: rule,
+                                            total: indexTotal, excluding: pinned, offset: indexOffset, limit: pageSize - numbers.count)
             }
-            // Without filters the facets' base is the expression just counted: not counted twice
-            // (a count walks every match).
+            // Without filters the facets' base is the expression just read: not read twice.
             let facets = try Self.facets(db, base: searchesIndex ? SearchExpression.and([words, visibility]) : nil,
-                                         baseCount: filters.isEmpty ? matches : nil, pinned: pinned, filters: filters, query: query)
+                                         baseMatches: filters.isEmpty ? matches : nil, pinned: pinned, filters: filters, query: query)
             let hits = try Self.hits(db, numbers, words: words, wordsCount: text.words.count)
             return ArticleResults(total: total, hits: hits, facets: facets, page: page, pageCount: pageCount)
         }
@@ -71,8 +73,66 @@ extension SQLiteKnowledgeBaseStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
-    static func count(_ db: Database, _ expression: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM articleSearch WHERE articleSearch MATCH ?", arguments: [expression]) ?? 0
+    /// The numbers of the articles matching an expression, read from the index once per search:
+    /// each statement that ran MATCH again walked (and for a prefix merged) every doclist again.
+    /// The total is its count, the facets sample it, and the sorts and the newest matches read it.
+    struct MatchSet {
+        /// Ascending, as FTS5 gives them.
+        let numbers: [Int]
+
+        init(numbers: [Int]) { self.numbers = numbers }
+
+        /// One string of numbers, parsed here: a row per match through the Swift side cost about
+        /// ten times the walk itself (measured at 66,000 matches).
+        init(_ db: Database, _ expression: String) throws {
+            let list = try String.fetchOne(db, sql: "SELECT group_concat(rowid) FROM articleSearch WHERE articleSearch MATCH ?",
+                                           arguments: [expression]) ?? ""
+            var numbers: [Int] = []
+            numbers.reserveCapacity(list.utf8.count / 4)
+            var value = 0, inNumber = false
+            for byte in list.utf8 {
+                if byte >= 0x30, byte <= 0x39 {
+                    value = value &* 10 &+ Int(byte - 0x30)
+                    inNumber = true
+                } else if inNumber {
+                    numbers.append(value)
+                    value = 0
+                    inNumber = false
+                }
+            }
+            if inNumber { numbers.append(value) }
+            // FTS5 gives rowids in order; `contains` relies on it.
+            if numbers.indices.dropFirst().contains(where: { numbers[$0 - 1] >= numbers[$0] }) { numbers = Array(Set(numbers)).sorted() }
+            self.numbers = numbers
+        }
+
+        var count: Int { numbers.count }
+
+        func contains(_ number: Int) -> Bool {
+            var low = 0, high = numbers.count
+            while low < high {
+                let middle = (low + high) / 2
+                if numbers[middle] < number { low = middle + 1 } else { high = middle }
+            }
+            return low < numbers.count && numbers[low] == number
+        }
+
+        /// The newest matches (highest numbers) not in `excluded`, skipping `offset` of them.
+        func newest(excluding excluded: Set<Int>, offset: Int, limit: Int) -> [Int] {
+            var found: [Int] = []
+            var skipped = 0
+            for number in numbers.reversed() where !excluded.contains(number) {
+                if skipped < offset { skipped += 1; continue }
+                found.append(number)
+                if found.count == limit { break }
+            }
+            return found
+        }
+    }
+
+    /// A JSON array of numbers, for `json_each(?)`: a set handed back to SQLite without MATCH.
+    static func jsonArray(_ numbers: some Sequence<Int>) -> String {
+        "[" + numbers.map(String.init).joined(separator: ",") + "]"
     }
 
     /// Which of `numbers` match `expression`, in one pass of the index over their range (see `among`).
@@ -106,8 +166,8 @@ extension SQLiteKnowledgeBaseStore {
     }
 
     /// One page of the index's matches in the query's order, `excluding` the pinned articles.
-    static func ordered(_ db: Database, expression: String, words: String?, sort: ArticleSort, rule: VisibilityRule, total: Int,
-                        excluding pinned: [ArticleNumber], offset: Int, limit: Int) throws -> [ArticleNumber] {
+    static func ordered(_ db: Database, expression: String, matches: MatchSet, words: String?, sort: ArticleSort, rule: VisibilityRule,
+                        total: Int, excluding pinned: [ArticleNumber], offset: Int, limit: Int) throws -> [ArticleNumber] {
         guard limit > 0, offset < total else { return [] }
         let excluded = pinned.isEmpty ? "" : " AND rowid NOT IN (\(marks(pinned.count)))"
         let excludedArguments = StatementArguments(pinned.map(\.value))
@@ -120,12 +180,10 @@ extension SQLiteKnowledgeBaseStore {
             } else {
                 // Titles weigh most: the newest articles whose title matches are ranked, with the newest matches.
                 let titleExpression = expression.replacingOccurrences(of: "{title body attachments}", with: "{title}")
-                var pool = Set<Int>()
-                for candidateExpression in [titleExpression, expression] {
-                    pool.formUnion(try Int.fetchAll(db, sql: """
-                        SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?\(excluded) ORDER BY rowid DESC LIMIT \(rankedCandidates / 2)
-                        """, arguments: [candidateExpression] + excludedArguments))
-                }
+                var pool = Set(try Int.fetchAll(db, sql: """
+                    SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?\(excluded) ORDER BY rowid DESC LIMIT \(rankedCandidates / 2)
+                    """, arguments: [titleExpression] + excludedArguments))
+                pool.formUnion(matches.newest(excluding: Set(pinned.map(\.value)), offset: 0, limit: rankedCandidates / 2))
                 candidates = try among(db, words, Array(pool), columns: rankSQL)
                     .map { (try $0.decode(Int.self, atIndex: 0), try $0.decode(Double.self, atIndex: 1)) }
             }
@@ -134,11 +192,8 @@ extension SQLiteKnowledgeBaseStore {
             if page.count < limit {
                 // Past the ranked ones, the other matches follow, newest first.
                 let ranked = candidates.map(\.number)
-                page += try Int.fetchAll(db, sql: """
-                    SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?\(excluded)
-                    AND rowid NOT IN (\(ranked.isEmpty ? "0" : marks(ranked.count))) ORDER BY rowid DESC LIMIT ? OFFSET ?
-                    """, arguments: [expression] + excludedArguments + StatementArguments(ranked) + [limit - page.count, max(0, offset - ranked.count)])
-                    .map(ArticleNumber.init)
+                page += matches.newest(excluding: Set(ranked + pinned.map(\.value)), offset: max(0, offset - ranked.count),
+                                       limit: limit - page.count).map(ArticleNumber.init)
             }
             return page
         }
@@ -148,17 +203,23 @@ extension SQLiteKnowledgeBaseStore {
         case .newest, .relevance: "article.updatedAt DESC, article.number DESC"
         }
         let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM article") ?? 0
-        // Many matches: walk the articles in order and test each against the matches, read once
-        // from the index into a set (a correlated `EXISTS … MATCH` ran FTS5 once per article
-        // walked, each run merging the doclists again); few matches: sort them all.
+        // Many matches: walk the articles in order and test each against the matches already
+        // read (a correlated `EXISTS … MATCH` ran FTS5 once per article walked, and an `IN
+        // (SELECT … MATCH)` walked the index again to build its table); few matches: sort them all.
         let tests = Double(offset + limit) * Double(max(articles, 1)) / Double(max(total, 1))
         if total > 3_000, tests < 5_000 {
-            return try Int.fetchAll(db, sql: """
-                SELECT article.number FROM article WHERE \(rule.sql)
-                AND article.number IN (SELECT rowid FROM articleSearch WHERE articleSearch MATCH ?)
-                \(pinned.isEmpty ? "" : "AND article.number NOT IN (\(marks(pinned.count)))")
-                ORDER BY \(order) LIMIT ? OFFSET ?
-                """, arguments: rule.arguments + [expression] + excludedArguments + [limit, offset]).map(ArticleNumber.init)
+            let excludedNumbers = Set(pinned.map(\.value))
+            var page: [ArticleNumber] = []
+            var skipped = 0
+            let walk = try Int.fetchCursor(db, sql: "SELECT article.number FROM article WHERE \(rule.sql) ORDER BY \(order)",
+                                           arguments: rule.arguments)
+            while let number = try walk.next() {
+                guard matches.contains(number), !excludedNumbers.contains(number) else { continue }
+                if skipped < offset { skipped += 1; continue }
+                page.append(ArticleNumber(number))
+                if page.count == limit { break }
+            }
+            return page
         }
         return try Int.fetchAll(db, sql: """
             SELECT article.number FROM articleSearch JOIN article ON article.number = articleSearch.rowid

@@ -6,6 +6,7 @@ import StatusModel
 /// attachments, and their FTS5 search (`+Search`). Every read applies `VisibilityRule`.
 public struct SQLiteKnowledgeBaseStore: KnowledgeBaseStore {
     let writer: any DatabaseWriter
+    let prefixTerms = PrefixTerms()
 
     public init(database: SQLiteDatabase) {
         writer = database.writer
