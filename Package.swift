@@ -83,6 +83,9 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 // The front matter of imported knowledge-base articles.
                 .product(name: "Yams", package: "Yams"),
+                // The follower that proposes an incident's resolution on its linked tickets.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -157,6 +160,16 @@ let package = Package(
             path: "Benchmarks/KBBench",
             swiftSettings: strictSettings
         ),
+        // Benchmarks/tickets.sh drives it: the tenants and a million tickets to import, then the store's ticket queries timed.
+        .executableTarget(
+            name: "tickets-bench",
+            dependencies: [
+                "Portal", "StatusModel", "Notify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/TicketsBench",
+            swiftSettings: strictSettings
+        ),
         // GRDB only to damage rows by hand in the tests that prove a bad row fails a read, not the process.
         .testTarget(
             name: "StatusModelTests",
@@ -169,6 +182,8 @@ let package = Package(
                 "Portal", "StatusModel", "Notify", "Curl", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // The tickets' incident follower takes a logger.
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -211,7 +226,8 @@ let package = Package(
         // Drives the built `statusd` binary: command line, signals, and pages in a real browser.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["statusd", "StatusModel", "Notify", "TestSupport"],
+            // Portal: the tickets walk and the import tests read the tickets the binary wrote.
+            dependencies: ["statusd", "StatusModel", "Notify", "Portal", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

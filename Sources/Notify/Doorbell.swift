@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wakes one waiting loop early. A ring while nobody waits is kept for the next wait, so a
 /// mail queued just before the loop sleeps is not left for the next poll.
-final class Doorbell: Sendable {
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,7 +10,9 @@ final class Doorbell: Sendable {
 
     private let state = Mutex(State())
 
-    func ring() {
+    public init() {}
+
+    public func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.rung = true
@@ -23,7 +25,7 @@ final class Doorbell: Sendable {
     }
 
     /// Returns when rung, after `limit`, or when the task is cancelled, whichever comes first.
-    func wait(upTo limit: Duration) async {
+    public func wait(upTo limit: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: limit) }
             group.addTask { await self.waitForRing() }

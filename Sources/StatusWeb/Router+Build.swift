@@ -69,9 +69,12 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn, knowledgeBase: homeBlocks).addRoutes(to: routes)
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
     TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
+    if let tickets = site.tickets, let attachments = site.attachments {
+        tickets.addCustomerRoutes(to: routes, site: site, accounts: accounts, attachments: attachments)
+    }
 
     let console = ConsolePages(store: site.store, pages: pages, calendar: site.calendar)
-    IncidentConsoleController(console: console, announcementsChanged: site.announcementsChanged, clock: site.clock).addRoutes(to: routes)
+    IncidentConsoleController(console: console, announcementsChanged: site.announcementsChanged, tickets: site.tickets, clock: site.clock).addRoutes(to: routes)
     MaintenanceConsoleController(console: console, announcementsChanged: site.announcementsChanged, clock: site.clock).addRoutes(to: routes)
     ProductConsoleController(console: console, webhookPolicy: site.webhookPolicy, clock: site.clock).addRoutes(to: routes)
     TenantsConsoleController(accounts: accounts, pages: pages).addRoutes(to: routes)
@@ -80,6 +83,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
         ArticleAuthoringController(knowledgeBase: knowledgeBase, attachments: site.attachments, pages: pages, calendar: site.calendar, clock: site.clock, products: products,
                                    services: services).addRoutes(to: routes)
     }
+    if let tickets = site.tickets { addStaffTicketRoutes(tickets, accounts: accounts, site: site, to: routes) }
     if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }
     if let services = site.serviceCatalog {
         ServiceRequestsController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)

@@ -87,6 +87,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.attachments = attachments
         var brand = SiteBrand(branding)
         brand.servesKnowledgeBase = knowledgeBase != nil
+        brand.servesTickets = tickets != nil
         self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
                            secureCookies: secureCookies)
         self.assets = try StaticAssets.bundled(brand: brand)

@@ -29,7 +29,10 @@ enum ConfigLoading {
 
     static func load(_ options: ConfigOption, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> StatusConfig {
         let file = options.config ?? environment[StatusConfig.Environment.config].flatMap { $0.isEmpty ? nil : $0 } ?? defaultFile
-        return try StatusConfig.load(file: file, environment: environment)
+        let config = try StatusConfig.load(file: file, environment: environment)
+        // The ticket forms are part of the config: a wrong file refuses every command, with its line and key.
+        _ = try StatusdApp.ticketForms(config: config)
+        return config
     }
 
     /// For the long-running commands: a bad config is logged with file, line and key, and the

@@ -76,6 +76,7 @@ struct DemoData {
         try await announceHistory()
         try await writeAccounts()
         try await writeArticles()
+        try await writeTickets()
     }
 
     /// The knowledge base's demo articles (config/kb, beside the config file), through the real

@@ -28,6 +28,17 @@ enum StatusdApp {
         AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL, siteName: config.branding.name)
     }
 
+    /// Proposes each resolved incident's message on the tickets linked to it. It needs the ticket
+    /// rules but not the request forms: the site's `TicketSite` (with the forms file) shares its store.
+    static func ticketIncidentFollower(config: StatusConfig, database: SQLiteDatabase, events: any EventStore,
+                                       queued: @escaping @Sendable () -> Void, logger: Logger) -> TicketIncidentFollower {
+        let store = SQLiteTicketStore(database: database)
+        let service = TicketService(store: store, accounts: SQLiteAccountStore(database: database),
+                                    forms: TicketForms(types: [], impacts: [], firstResponseHours: [:]),
+                                    baseURL: config.baseURL, siteName: config.branding.name)
+        return TicketIncidentFollower(events: events, tickets: service, cursor: store, queued: queued, logger: logger)
+    }
+
     /// Sign-in with the configured OpenID Connect providers ("Continuer avec Google"), on a curl
     /// loop of its own so a slow provider never holds up probes. For the web layer's
     /// /login/oidc/{id} and /login/oidc/{id}/callback routes.
@@ -100,6 +111,7 @@ enum StatusdApp {
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
                                                 queued: { mail.wake(); webhooks.wake() }, logger: logger)
         let accounts = accounts(config: config, database: database)
+        let ticketFollower = ticketIncidentFollower(config: config, database: database, events: store, queued: { mail.wake() }, logger: logger)
         let signIn = config.signInProviders.isEmpty ? nil : openIDSignIn(config: config, database: database, accounts: accounts)
         let site = try await SiteDependencies(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                               baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
@@ -107,7 +119,8 @@ enum StatusdApp {
                                               serviceCatalog: serviceCatalog(config: config, database: database), openIDSignIn: signIn,
                                               knowledgeBase: KnowledgeBaseSite(store: SQLiteKnowledgeBaseStore(database: database),
                                                                                categories: config.knowledgeBase.categories),
-                                              announcementsChanged: { announcements.wake() }, webhookPolicy: webhookPolicy(config: config),
+                                              tickets: try ticketSite(config: config, database: database, logger: logger),
+                                              announcementsChanged: { announcements.wake(); ticketFollower.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),
                                               branding: config.branding)
@@ -119,7 +132,7 @@ enum StatusdApp {
             // A crowd opening the page at once (an outage) connects faster than accept runs: a
             // backlog as deep as nginx's keeps those connections instead of refusing them.
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd", backlog: 1024),
-            services: [retention, worker, announcements, webhooks] + mail.services,
+            services: [retention, worker, announcements, ticketFollower, webhooks] + mail.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host

@@ -8,7 +8,7 @@ struct StatusdCommand: AsyncParsableCommand {
         commandName: "statusd",
         abstract: "A self-hosted status and uptime monitor with a customer portal.",
         subcommands: [ServeCommand.self, ProbeCommand.self, CheckConfigCommand.self, OutboxCommand.self, UserCommand.self, TenantCommand.self,
-                      DemoCommand.self, KnowledgeBaseCommand.self],
+                      DemoCommand.self, KnowledgeBaseCommand.self, ImportCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

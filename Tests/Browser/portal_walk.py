@@ -133,7 +133,8 @@ def user_activates_logs_in_and_out(driver):
     assert "Accès refusé" in driver.find_element(By.TAG_NAME, "h1").text, "a member is refused the admin pages"
     logout(driver)
     driver.get(BASE + "/account")
-    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/login"))
+    # Signed out, the account page sends to sign in, and back to it afterwards.
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/login?next=/account"))
 
 
 @step

@@ -50,7 +50,10 @@ struct APIWorld {
         subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: base.database), baseURL: "http://status.test")
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
                                     logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions,
-                                    knowledgeBase: try await TestKnowledgeBase.make(database: base.database).0, clock: { SiteFixture.now })
+                                    knowledgeBase: try await TestKnowledgeBase.make(database: base.database).0,
+                                    tickets: TicketSite(service: TicketService(store: SQLiteTicketStore(database: base.database), accounts: base.store,
+                                                                               forms: TicketStaffWorld.forms, baseURL: "http://status.test")),
+                                    clock: { SiteFixture.now })
     }
 
     enum APIWorldError: Error { case loginFailed }

@@ -83,7 +83,10 @@ import Testing
                     continue
                 case .passwordChange, .signedIn, .tenantAdmin, .operator, .agent, .staff:
                     let anonymous = try await status()
-                    refusals.check(anonymous.0 == .seeOther && anonymous.1 == "/login", route, "anonymous → \(anonymous)")
+                    // A page asked for by GET sends the visitor to sign in and back; other methods to the login alone.
+                    // (the password pages themselves send to the plain login).
+                    let login = anonymous.1 == "/login" || (entry.method == .get && anonymous.1?.hasPrefix("/login?next=/") == true)
+                    refusals.check(anonymous.0 == .seeOther && login, route, "anonymous → \(anonymous)")
                     if entry.access != .passwordChange {
                         let expired = try await status(session: world.expiredOperator.session)
                         refusals.check(expired.0 == .seeOther && expired.1 == "/password/change", route, "expired operator → \(expired)")
@@ -100,6 +103,11 @@ import Testing
                     }
                     // A bearer key opens no page.
                     refusals.check(try await status(bearer: world.staffKey).0 == .seeOther, route, "staff key on a page")
+                case .apiKey:
+                    try await client.execute(uri: uri, method: entry.method, headers: Self.headers()) { response in
+                        refusals.check(response.status == .unauthorized && String(buffer: response.body).contains(#""error""#), route, "no key → \(response.status)")
+                    }
+                    refusals.check(try await status(session: fixture.operatorLogin.session).0 == .unauthorized, route, "a session cookie")
                 case .staffKey, .tenantKey:
                     try await client.execute(uri: uri, method: entry.method, headers: Self.headers()) { response in
                         refusals.check(response.status == .unauthorized && response.headers[.contentType]?.hasPrefix("application/json") == true,

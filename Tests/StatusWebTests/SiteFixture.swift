@@ -122,8 +122,11 @@ struct PortalSiteFixture {
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: Self.baseURL,
                                           logger: Logger(label: "test"), pushChecks: ["tok-0123456789abcdef": "loop/heartbeat"],
                                           metricsText: { "# metrics\n" }, accounts: accounts, outbox: outbox, subscriptions: subscriptions,
-                                          serviceCatalog: serviceCatalog, knowledgeBase: knowledgeBase, attachments: attachments,
-                                          clock: { clock.now })
+                                          serviceCatalog: serviceCatalog, knowledgeBase: knowledgeBase,
+                                          tickets: TicketSite(service: TicketService(store: SQLiteTicketStore(database: database), accounts: accountStore,
+                                                                                     forms: try TicketFormsReader.load(file: TicketsFixture.formsFile),
+                                                                                     baseURL: Self.baseURL, clock: { clock.now })),
+                                          attachments: attachments, clock: { clock.now })
 
         let tenant = try await accountStore.createTenant(Tenant(code: "1000", name: "Client A"))
         func login(_ email: String) async throws -> Login {

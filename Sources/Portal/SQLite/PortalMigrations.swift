@@ -2,7 +2,8 @@ import GRDB
 import StatusModel
 
 /// The tables of Portal: tenants, users, memberships, tokens, sessions, login failures, groups, API
-/// and staff keys, the service catalog, and OpenID Connect identities and pending logins.
+/// and staff keys, the service catalog, OpenID Connect identities and pending logins, the knowledge
+/// base and support tickets.
 public struct PortalMigrations: SQLiteMigrations {
     public init() {}
 
@@ -99,9 +100,11 @@ public struct PortalMigrations: SQLiteMigrations {
         }
         migrator.registerMigration("portal.v7.openID") { db in try OpenIDMigrations.createTables(db) }
         migrator.registerMigration("portal.kb.v1") { db in try KnowledgeBaseMigrations.createTables(db) }
+        migrator.registerMigration("portal.tickets.v1") { db in try TicketMigrations.createTables(db) }
     }
 
-    /// The knowledge base's search index needs its tokenizer and vocabulary on every connection.
+    /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its
+    /// vocabulary, to spell out long prefixes) on every connection.
     public func prepare(_ db: Database) throws {
         try KnowledgeBaseMigrations.prepare(db)
     }

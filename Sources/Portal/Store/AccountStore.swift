@@ -49,6 +49,9 @@ public protocol AccountStore: Sendable {
 
     func setPassword(userID: Int64, passwordHash: String, at: Date) async throws
 
+    /// The contact of imported tickets (`statusd import tickets`), in one transaction; see `ImportedContact`.
+    func importContact(_ user: User, tenantID: Int64) async throws -> ImportedContact
+
     func createSession(idHash: String, _ session: Session) async throws
     func session(idHash: String, now: Date) async throws -> Session?
     func deleteSession(idHash: String) async throws
@@ -83,4 +86,18 @@ public struct NewToken: Sendable, Hashable {
         self.hash = hash
         self.expiresAt = expiresAt
     }
+}
+
+/// What became of the contact address of imported tickets. An import never mails anyone and
+/// never gives a live account access to a tenant: it makes pending accounts only, which the
+/// tenant's administrators activate like any invitation ("Renvoyer le lien d'activation").
+public enum ImportedContact: Sendable, Hashable {
+    /// The address's account is a member of the tenant already (in any state).
+    case member(User)
+    /// The address had no account: a pending one was made, a member of the tenant, without token or mail.
+    case created(User)
+    /// The address had a pending account (of another tenant): it was made a member of this one too.
+    case joined(User)
+    /// The address's account is active or disabled and not a member of the tenant: nothing written.
+    case refused(User)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StatusModel
 
 /// The request forms of "Besoin d'aide ?", as `config/ticket-forms.yaml` describes them: the
 /// types, their fields and theme → sub-theme → precision lists, the impacts and the priority
@@ -34,26 +35,13 @@ public struct TicketForms: Sendable, Hashable {
     }
 }
 
-/// A text in the UI's two languages.
-public struct TicketText: Sendable, Hashable {
-    public var fr: String
-    public var en: String
-
-    public init(fr: String, en: String) {
-        self.fr = fr
-        self.en = en
-    }
-
-    public func text(_ language: String) -> String { language == "en" ? en : fr }
-}
-
 /// One entry of a list: a theme, a sub-theme, a precision, a problem…; `children` is the next level.
 public struct TicketChoice: Sendable, Hashable {
     public var key: String
-    public var label: TicketText
+    public var label: LocalizedText
     public var children: [TicketChoice]
 
-    public init(key: String, label: TicketText, children: [TicketChoice] = []) {
+    public init(key: String, label: LocalizedText, children: [TicketChoice] = []) {
         self.key = key
         self.label = label
         self.children = children
@@ -66,9 +54,9 @@ public struct TicketChoice: Sendable, Hashable {
 public struct RequestType: Sendable, Hashable {
     public var key: String
     /// "Pour un incident".
-    public var label: TicketText
+    public var label: LocalizedText
     /// One line under the label on `/help`.
-    public var summary: TicketText
+    public var summary: LocalizedText
     /// The theme → sub-theme → precision tree (empty for a type without themes).
     public var themes: [TicketChoice]
     /// The type's own fields, in order (for an incident: the problem, the error shown…).
@@ -80,7 +68,7 @@ public struct RequestType: Sendable, Hashable {
     /// Whether the form asks "Votre demande concerne-t-elle un projet ?".
     public var asksProject: Bool
 
-    public init(key: String, label: TicketText, summary: TicketText, themes: [TicketChoice] = [], fields: [TicketField] = [],
+    public init(key: String, label: LocalizedText, summary: LocalizedText, themes: [TicketChoice] = [], fields: [TicketField] = [],
                 asksProduct: Bool = false, asksImpact: Bool = false, asksProject: Bool = true) {
         self.key = key
         self.label = label
@@ -119,14 +107,14 @@ public struct TicketField: Sendable, Hashable {
     }
 
     public var key: String
-    public var label: TicketText
+    public var label: LocalizedText
     public var kind: Kind
     public var required: Bool
     public var choices: [TicketChoice]
     /// A hint under the field.
-    public var help: TicketText?
+    public var help: LocalizedText?
 
-    public init(key: String, label: TicketText, kind: Kind, required: Bool = false, choices: [TicketChoice] = [], help: TicketText? = nil) {
+    public init(key: String, label: LocalizedText, kind: Kind, required: Bool = false, choices: [TicketChoice] = [], help: LocalizedText? = nil) {
         self.key = key
         self.label = label
         self.kind = kind
@@ -139,10 +127,10 @@ public struct TicketField: Sendable, Hashable {
 /// An impact of the incident form ("Arrêt complet bloquant mon activité") and the priority it gives.
 public struct TicketImpact: Sendable, Hashable {
     public var key: String
-    public var label: TicketText
+    public var label: LocalizedText
     public var priority: TicketPriority
 
-    public init(key: String, label: TicketText, priority: TicketPriority) {
+    public init(key: String, label: LocalizedText, priority: TicketPriority) {
         self.key = key
         self.label = label
         self.priority = priority

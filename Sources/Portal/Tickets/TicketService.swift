@@ -66,6 +66,8 @@ public struct TicketService: Sendable {
         self.clock = clock
     }
 
+    var mails: TicketMails { TicketMails(baseURL: baseURL, names: siteName) }
+
     // MARK: customers
 
     /// Opens a ticket in `tenantID` for `user` (a member of it): checks the type, the lists'
@@ -74,7 +76,14 @@ public struct TicketService: Sendable {
     /// address; fills the subject and the priority (forms rule) and the first-response due time;
     /// queues the acknowledgement with the number to the contact and the follow-up addresses.
     public func open(_ request: TicketRequest, by user: User, tenantID: Int64, allowedProducts: [String]) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        guard try await accounts.memberships(userID: user.id).contains(where: { $0.tenant.id == tenantID }) else { throw NotInTenant() }
+        let projects = try await store.projects(tenantID: tenantID)
+        let now = clock()
+        var draft = try TicketRequestCheck(forms: forms, projects: projects, allowedProducts: allowedProducts)
+            .draft(request, by: user, tenantID: tenantID)
+        draft.firstResponseDueAt = forms.firstResponseDue(priority: draft.priority, openedAt: now)
+        let mails = self.mails
+        return try await store.createTicket(draft, at: now) { ticket in mails.mails(.acknowledgement, ticket: ticket, contact: user) }
     }
 
     public func ticket(_ number: TicketNumber, for reader: TicketReader) async throws -> Ticket? {
@@ -93,93 +102,122 @@ public struct TicketService: Sendable {
     /// `reader.isStaff` (`awaitCustomer` asks the customer and waits: "En attente client").
     public func reply(_ number: TicketNumber, body: String, attachments: [TakenAttachment], awaitCustomer: Bool = false,
                       by actor: User, reader: TicketReader) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        let text = try TicketRequestCheck.body(body, field: "body")
+        try TicketRequestCheck.attachments(attachments)
+        let now = clock()
+        if reader.isStaff {
+            try Self.requireStaff(actor)
+            let step: TicketStep = awaitCustomer ? .awaitCustomer : .agentReply
+            let message = TicketMessage(kind: .agent, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now,
+                                        attachments: Self.attachments(attachments))
+            let change = TicketChange(step: step, expectedState: ticket.state, newState: try Self.next(step, ticket.state), message: message,
+                                      firstRespondedAt: now, at: now)
+            return try await write(change, to: ticket, event: .reply(author: actor.displayName, body: text))
+        }
+        let message = TicketMessage(kind: .customer, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now,
+                                    attachments: Self.attachments(attachments))
+        let change = TicketChange(step: .customerReply, expectedState: ticket.state, newState: try Self.next(.customerReply, ticket.state),
+                                  message: message, at: now)
+        return try await write(change, to: ticket, event: nil)
     }
 
     /// "Accepter la solution": resolved; asks "Votre avis compte" in the resolution mail.
     public func acceptSolution(_ number: TicketNumber, by actor: User, reader: TicketReader) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        let now = clock()
+        let change = TicketChange(step: .acceptSolution, expectedState: ticket.state, newState: try Self.next(.acceptSolution, ticket.state),
+                                  message: Self.event("Solution acceptée", by: actor, at: now), at: now)
+        return try await write(change, to: ticket, event: .resolved)
     }
 
     /// "Refuser la solution": the reason is required (`FormErrors("reason", …)`); back to the agent, En cours.
     public func refuseSolution(_ number: TicketNumber, reason: String, by actor: User, reader: TicketReader) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        let text = try TicketRequestCheck.body(reason, field: "reason")
+        let now = clock()
+        let message = TicketMessage(kind: .refusal, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now)
+        let change = TicketChange(step: .refuseSolution, expectedState: ticket.state, newState: try Self.next(.refuseSolution, ticket.state),
+                                  message: message, at: now)
+        return try await write(change, to: ticket, event: nil)
     }
 
     /// "Annulation de cette demande".
     public func cancel(_ number: TicketNumber, by actor: User, reader: TicketReader) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        let now = clock()
+        let change = TicketChange(step: .cancel, expectedState: ticket.state, newState: try Self.next(.cancel, ticket.state),
+                                  message: Self.event("Demande annulée", by: actor, at: now), at: now)
+        return try await write(change, to: ticket, event: .cancelled)
     }
 
     /// Replaces the follow-up addresses (each checked: `FormErrors("follow_up_emails", …)`).
     public func setFollowUps(_ number: TicketNumber, emails: String, by actor: User, reader: TicketReader) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        let contact = try await accounts.user(id: ticket.contactUserID)
+        let addresses = try TicketRequestCheck.followUps(emails, contactEmail: contact?.email)
+        // The addresses change nothing the conversation shows: the state stays, whatever it is
+        // (the rule of a note), and nobody is mailed.
+        let change = TicketChange(step: .note, expectedState: ticket.state, newState: ticket.state, followUpEmails: addresses, at: clock())
+        return try await write(change, to: ticket, event: nil)
     }
 
     /// "Votre avis compte": 1 to 5 and a comment, once, by the contact of a resolved (or closed) ticket.
     public func rate(_ number: TicketNumber, stars: Int, comment: String, by actor: User, reader: TicketReader) async throws {
-        throw TicketServiceNotBuilt()
+        let ticket = try await visible(number, reader)
+        guard ticket.contactUserID == actor.id else { throw NotAllowed() }
+        guard ticket.state == .resolved || ticket.state == .closed else { throw TicketChanged(current: ticket.state) }
+        var errors = FormErrors()
+        if !(1...5).contains(stars) { errors.add("stars", "ticket_error_stars") }
+        let text = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > TicketRequestCheck.maxComment { errors.add("comment", "ticket_error_too_long") }
+        guard errors.isEmpty else { throw errors }
+        guard try await store.recordSatisfaction(TicketSatisfaction(ticketID: ticket.id, stars: stars, comment: text, at: clock())) else {
+            throw FormErrors("stars", "ticket_error_already_rated")
+        }
     }
 
     /// "Un article a-t-il répondu à votre question ? Oui": no ticket; counts for the article.
     public func articleAnswered(_ article: ArticleNumber, by user: User, tenantID: Int64) async throws {
-        try await store.recordArticleAnswered(article, userID: user.id, tenantID: tenantID, at: Date())
+        try await store.recordArticleAnswered(article, userID: user.id, tenantID: tenantID, at: clock())
     }
 
-    // MARK: agents (actor has a staff role; otherwise `NotAllowed`)
+    // MARK: - Shared steps
 
-    /// Assigns to `agentID` (nil: unassigns). A new ticket goes En cours.
-    public func assign(_ number: TicketNumber, to agentID: Int64?, by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+    /// The ticket when `reader` may see it; `NotInTenant` otherwise (the page answers 404).
+    func visible(_ number: TicketNumber, _ reader: TicketReader) async throws -> Ticket {
+        guard let ticket = try await store.ticket(number, for: reader) else { throw NotInTenant() }
+        return ticket
     }
 
-    /// An internal note: no mail, never shown to a customer.
-    public func note(_ number: TicketNumber, body: String, attachments: [TakenAttachment], by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+    static func requireStaff(_ actor: User) throws {
+        guard actor.staffRole != nil else { throw NotAllowed() }
     }
 
-    /// "Solution proposée": the customer accepts or refuses it; mailed to the contact and follow-ups.
-    public func proposeSolution(_ number: TicketNumber, body: String, attachments: [TakenAttachment], by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+    /// The state after `step`, or `TicketChanged` when the ticket's state does not allow it.
+    static func next(_ step: TicketStep, _ state: TicketState) throws -> TicketState {
+        guard let next = TicketRules.state(after: step, from: state) else { throw TicketChanged(current: state) }
+        return next
     }
 
-    /// A new priority with a required reason (recorded in the conversation as an event).
-    public func changePriority(_ number: TicketNumber, to priority: TicketPriority, reason: String, by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+    static func attachments(_ taken: [TakenAttachment]) -> [TicketAttachment] {
+        taken.map { TicketAttachment(fileName: $0.fileName, blob: $0.blob) }
     }
 
-    /// Links the ticket to an incident (nil: unlinks).
-    public func linkIncident(_ number: TicketNumber, incidentID: String?, by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
+    static func event(_ body: String, by actor: User?, at: Date) -> TicketMessage {
+        TicketMessage(kind: .event, authorUserID: actor?.id, authorName: actor?.displayName ?? "", body: body, createdAt: at)
     }
 
-    /// Closes a resolved ticket.
-    public func close(_ number: TicketNumber, by agent: User) async throws -> Ticket {
-        throw TicketServiceNotBuilt()
-    }
-
-    /// In one action: links every open ticket on the incident's products opened since it
-    /// started and not yet linked; returns how many.
-    public func linkOpenTickets(to incident: Incident, by agent: User) async throws -> Int {
-        throw TicketServiceNotBuilt()
-    }
-
-    /// The incident was resolved: every linked open ticket gets `message` as a proposed
-    /// solution, and its contact and follow-up addresses exactly one mail each. Called once per
-    /// resolution (by the follower of the status journal); returns how many tickets got it.
-    public func incidentResolved(_ incidentID: String, message: String, at: Date) async throws -> Int {
-        throw TicketServiceNotBuilt()
-    }
-
-    /// Each article's "Oui" count, highest first.
-    public func articleAnswers(limit: Int = 50) async throws -> [(article: ArticleNumber, count: Int)] {
-        try await store.articleAnswers(limit: limit)
-    }
-
-    public func satisfactionReport() async throws -> [SatisfactionRow] {
-        try await store.satisfactionReport()
+    /// Writes the change with the mails of `event` (none without), computed from the ticket as the change leaves it.
+    func write(_ change: TicketChange, to ticket: Ticket, event: TicketMails.Event?) async throws -> Ticket {
+        var mails: [Mail] = []
+        if let event {
+            var after = ticket
+            after.state = change.newState
+            if let emails = change.followUpEmails { after.followUpEmails = emails }
+            mails = self.mails.mails(event, ticket: after, contact: try await accounts.user(id: ticket.contactUserID))
+        }
+        guard let written = try await store.apply(change, to: ticket.number, mails: mails) else { throw NotInTenant() }
+        return written
     }
 }
-
-/// Placeholder while the service's rules are written (tickets-store branch); never shipped.
-struct TicketServiceNotBuilt: Error {}

@@ -68,10 +68,14 @@ public struct TicketChange: Sendable, Hashable {
     /// Set on the first agent reply or proposed solution.
     public var firstRespondedAt: Date?
     public var at: Date
+    /// When set, the change is written at most once for this key (kept with it, in its
+    /// transaction): a retry returns the ticket as it is, writes nothing and mails nobody.
+    public var idempotencyKey: String?
 
     public init(step: TicketStep, expectedState: TicketState, newState: TicketState, message: TicketMessage? = nil,
                 assigneeID: Int64?? = nil, priority: TicketPriority? = nil, incidentID: String?? = nil,
-                followUpEmails: [String]? = nil, firstRespondedAt: Date? = nil, at: Date) {
+                followUpEmails: [String]? = nil, firstRespondedAt: Date? = nil, at: Date, idempotencyKey: String? = nil) {
+        self.idempotencyKey = idempotencyKey
         self.step = step
         self.expectedState = expectedState
         self.newState = newState
@@ -149,9 +153,13 @@ public struct TicketResults: Sendable, Hashable {
     public var pageCount: Int
     public var stateCounts: [TicketState: Int]
     public var priorityCounts: [TicketPriority: Int]
+    /// A search by words considers only its newest matches (`SQLiteTicketStore.searchCandidates`):
+    /// true when there were more, so the total and counts are "at least" (the page says "1 000+").
+    public var truncated: Bool
 
     public init(tickets: [Ticket], total: Int, page: Int, pageCount: Int, stateCounts: [TicketState: Int] = [:],
-                priorityCounts: [TicketPriority: Int] = [:]) {
+                priorityCounts: [TicketPriority: Int] = [:], truncated: Bool = false) {
+        self.truncated = truncated
         self.tickets = tickets
         self.total = total
         self.page = page

@@ -5,18 +5,7 @@ extension StatusConfig {
     /// support phone. Every part is optional; an empty section keeps statusd's defaults.
     public struct Branding: Sendable, Hashable {
         /// A text in both languages of the site.
-        public struct Text: Sendable, Hashable {
-            public var fr: String
-            public var en: String
-
-            public init(fr: String, en: String) {
-                self.fr = fr
-                self.en = en
-            }
-
-            /// The text for a language code ("fr", "en"); French for any other.
-            public func text(_ language: String) -> String { language == "en" ? en : fr }
-        }
+        public typealias Text = LocalizedText
 
         /// A link of the footer: the vendor's contact page, its privacy policy.
         public struct Link: Sendable, Hashable {

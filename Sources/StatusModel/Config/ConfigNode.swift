@@ -2,20 +2,40 @@ import Foundation
 import Yams
 
 /// A YAML node with the key path that led to it, so every error can name file, line and key.
-struct ConfigNode {
-    let node: Node
-    let path: String
-    let file: String
+/// Public so that the other config files (the ticket forms, read in Portal) say it the same way.
+public struct ConfigNode {
+    public let node: Node
+    public let path: String
+    public let file: String
 
-    var line: Int? { node.mark?.line }
+    public init(node: Node, path: String, file: String) {
+        self.node = node
+        self.path = path
+        self.file = file
+    }
 
-    func error(_ message: String, key: String? = nil) -> ConfigError {
+    /// The root of a YAML text (nil when it is empty); text that is not YAML is a `ConfigError` with its line.
+    public static func root(yaml text: String, file: String) throws(ConfigError) -> ConfigNode? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: error.line, key: "", message: "not valid YAML: \(error.problem)")
+        } catch {
+            throw ConfigError(file: file, line: nil, key: "", message: "not valid YAML: \(error)")
+        }
+        return root.map { ConfigNode(node: $0, path: "", file: file) }
+    }
+
+    public var line: Int? { node.mark?.line }
+
+    public func error(_ message: String, key: String? = nil) -> ConfigError {
         ConfigError(file: file, line: line, key: key ?? path, message: message)
     }
 
     /// The entries of a mapping; refuses keys outside `allowed`, which are usually typos.
     /// `allowed` nil accepts any key (a map of HTTP headers, say).
-    func mapping(allowed: Set<String>?) throws(ConfigError) -> [String: ConfigNode] {
+    public func mapping(allowed: Set<String>?) throws(ConfigError) -> [String: ConfigNode] {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
         var entries: [String: ConfigNode] = [:]
         for (keyNode, value) in mapping {
@@ -30,29 +50,29 @@ struct ConfigNode {
         return entries
     }
 
-    func sequence() throws(ConfigError) -> [ConfigNode] {
+    public func sequence() throws(ConfigError) -> [ConfigNode] {
         guard case .sequence(let sequence) = node else { throw error("expected a list") }
         return sequence.enumerated().map { ConfigNode(node: $1, path: "\(path)[\($0)]", file: file) }
     }
 
-    func string() throws(ConfigError) -> String {
+    public func string() throws(ConfigError) -> String {
         guard case .scalar(let scalar) = node else { throw error("expected a single value") }
         return scalar.string
     }
 
-    func nonEmptyString() throws(ConfigError) -> String {
+    public func nonEmptyString() throws(ConfigError) -> String {
         let value = try string().trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else { throw error("must not be empty") }
         return value
     }
 
-    func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    public func integer(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let value = Int(try string()) else { throw error("expected a whole number") }
         guard range.contains(value) else { throw error("must be between \(range.lowerBound) and \(range.upperBound), got \(value)") }
         return value
     }
 
-    func bool() throws(ConfigError) -> Bool {
+    public func bool() throws(ConfigError) -> Bool {
         switch try string().lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -61,7 +81,7 @@ struct ConfigNode {
     }
 
     /// "500ms", "10s", "5m", "1h", or a bare number of seconds; must be positive.
-    func duration() throws(ConfigError) -> Duration {
+    public func duration() throws(ConfigError) -> Duration {
         let text = try string().trimmingCharacters(in: .whitespaces)
         guard let value = ConfigNode.parseDuration(text) else {
             throw error("expected a duration such as 500ms, 10s, 5m or 1h, got \"\(text)\"")

@@ -40,7 +40,7 @@ extension StatusConfig {
         let top = try ConfigNode(node: root, path: "", file: file).mapping(allowed: [
             "listen", "base_url", "time_zone", "history_days", "database", "retention", "products", "smtp", "webhooks",
             "trusted_proxies", "attachments",
-            "sign_in_providers", "branding", "knowledge_base",
+            "sign_in_providers", "branding", "knowledge_base", "tickets_forms",
         ])
         if let node = top["listen"] {
             guard let address = ListenAddress(try node.string()) else { throw node.error("expected host:port, such as 127.0.0.1:8080") }
@@ -75,6 +75,7 @@ extension StatusConfig {
         if let node = top["sign_in_providers"] { config.signInProviders = try SignInProvidersConfigReader.providers(node) }
         if let node = top["branding"] { config.branding = try BrandingConfigReader.branding(node) }
         if let node = top["knowledge_base"] { config.knowledgeBase = try KnowledgeBaseConfigReader.knowledgeBase(node) }
+        if let node = top["tickets_forms"] { config.ticketFormsPath = try node.nonEmptyString() }
         if config.retention.historyDays < config.historyDays, let node = top["retention"] {
             throw node.error("history_days (\(config.retention.historyDays)) must cover the \(config.historyDays) days shown", key: "retention.history_days")
         }

@@ -133,6 +133,9 @@ public struct StatusConfig: Sendable {
     public var branding = Branding()
     /// The knowledge base's categories (`knowledge_base:`).
     public var knowledgeBase = KnowledgeBase()
+    /// The request forms of "Besoin d'aide ?" as written (`tickets_forms:`); nil reads
+    /// `ticket-forms.yaml` beside this file when there is one (`ticketFormsFile`).
+    public var ticketFormsPath: String?
 
     public init(file: String) {
         self.file = file
@@ -145,4 +148,16 @@ public struct StatusConfig: Sendable {
         return folder.isEmpty ? "." : folder
     }
     public var checks: [Check] { products.flatMap(\.checks) }
+
+    /// The forms file, relative to this config's folder, and whether the config named it: a named
+    /// file must be there (start is refused otherwise); the default one may be absent (then no
+    /// ticket pages are served).
+    public var ticketFormsFile: (path: String, named: Bool) {
+        let written = ticketFormsPath ?? Self.defaultTicketForms
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let url = written.hasPrefix("/") ? URL(fileURLWithPath: written) : folder.appendingPathComponent(written)
+        return (url.standardizedFileURL.path, ticketFormsPath != nil)
+    }
+
+    public static let defaultTicketForms = "ticket-forms.yaml"
 }

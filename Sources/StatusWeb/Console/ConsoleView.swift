@@ -5,7 +5,7 @@ import StatusModel
 /// errors next to fields), the choices of products, impacts and statuses, and the lists.
 struct ConsoleView {
     /// The notices a redirect may ask for: only these, so a link cannot make the page say anything.
-    static let notices: Set<String> = ["update_posted", "incident_saved", "maintenance_saved", "maintenance_cancelled", "product_saved", "check_saved", "check_deleted"]
+    static let notices: Set<String> = ["update_posted", "incident_saved", "maintenance_saved", "maintenance_cancelled", "product_saved", "check_saved", "check_deleted", "tickets_linked"]
 
     let page: PageChrome
     let csrf: String
@@ -27,6 +27,19 @@ struct ConsoleView {
     var window: WindowRow?
     var productRows: [ProductRow] = []
     var visibilities: [Choice] = []
+    /// The incident's linked tickets, when the site serves tickets.
+    var servesTickets = false
+    var linkedTickets: [LinkedTicketRow] = []
+    var hasLinkedTickets = false
+
+    struct LinkedTicketRow {
+        let number: String
+        let href: String
+        let subject: String
+        let state: String
+        let stateWord: String
+        let priorityWord: String
+    }
 
     struct Choice {
         let value: String

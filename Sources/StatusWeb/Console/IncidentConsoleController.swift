@@ -8,6 +8,8 @@ import StatusModel
 struct IncidentConsoleController<Store: StatusStore>: Sendable {
     let console: ConsolePages<Store>
     let announcementsChanged: @Sendable () -> Void
+    /// The tickets linked to incidents; nil shows none.
+    var tickets: TicketSite? = nil
     let clock: @Sendable () -> Date
 
     private var store: Store { console.store }
@@ -66,6 +68,16 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
             announcementsChanged()
             return Forms.redirect(to: "/staff/incidents/\(incident.id)?notice=update_posted")
         }
+        if let tickets {
+            // "Lier les demandes ouvertes": the open tickets on the incident's products opened since it started.
+            router.post("/staff/incidents/:id/tickets") { request, context in
+                let staff = try context.requireUser()
+                _ = try await Forms.read(CSRFOnlyForm.self, from: request, context: context)
+                let incident = try await requireIncident(context)
+                _ = try await tickets.service.linkOpenTickets(to: incident, by: staff.user)
+                return Forms.redirect(to: "/staff/incidents/\(incident.id)?notice=tickets_linked")
+            }
+        }
         router.post("/staff/incidents/:id") { request, context in
             let staff = try context.requireUser()
             var incident = try await requireIncident(context)
@@ -122,6 +134,15 @@ struct IncidentConsoleController<Store: StatusStore>: Sendable {
         }
         view.statuses = statusChoices(selected: update?.status ?? (incident.isResolved ? "resolved" : incident.status.rawValue), language: language)
         view.incident = incidentRow(incident, names: try await console.productNames(), language: language)
+        if let tickets {
+            view.servesTickets = true
+            view.linkedTickets = try await tickets.service.store.tickets(linkedTo: incident.id).map {
+                .init(number: $0.number.description, href: "/staff/tickets/\($0.number)", subject: $0.subject, state: $0.state.rawValue,
+                      stateWord: pages.catalog.text("tstaff_state_\($0.state.rawValue)", language),
+                      priorityWord: pages.catalog.text("tstaff_priority_\($0.priority.rawValue)", language))
+            }
+            view.hasLinkedTickets = !view.linkedTickets.isEmpty
+        }
         return try console.page(view, template: "console_incident", status: status)
     }
 

@@ -22,6 +22,8 @@ public enum Access: String, Sendable, CaseIterable {
     case tenantKey
     /// An operator's staff API key.
     case staffKey
+    /// Either kind of API key: what each sees is the store's rule (a ticket list, a ticket).
+    case apiKey
 
     /// The role the guard asks for; nil lets everybody in.
     var role: Identity.Role? {
@@ -34,6 +36,7 @@ public enum Access: String, Sendable, CaseIterable {
         case .staff: .staff
         case .tenantKey: .tenantKey
         case .staffKey: .staffKey
+        case .apiKey: .apiKey
         }
     }
 
@@ -42,8 +45,13 @@ public enum Access: String, Sendable, CaseIterable {
     func guards() -> [any MiddlewareProtocol<Request, Response, StatusRequestContext>] {
         guard let role else { return [] }
         var guards: [any MiddlewareProtocol<Request, Response, StatusRequestContext>] = []
-        if self != .passwordChange, self != .tenantKey, self != .staffKey { guards.append(PasswordFreshnessMiddleware()) }
-        let denied = self == .staffKey ? APIError.forbidden : (self == .tenantKey ? APIError.tenantKeyRequired : nil)
+        if self != .passwordChange, self != .tenantKey, self != .staffKey, self != .apiKey { guards.append(PasswordFreshnessMiddleware()) }
+        let denied: APIError? = switch self {
+        case .staffKey: .forbidden
+        case .tenantKey: .tenantKeyRequired
+        case .apiKey: .keyRequired
+        default: nil
+        }
         if let denied {
             guards.append(AuthorizationPolicyMiddleware(RolePolicy<Identity>(role), deniedError: denied, context: StatusRequestContext.self))
         } else {

@@ -22,6 +22,8 @@ public enum Identity: Sendable {
         case staff
         case tenantKey
         case staffKey
+        /// Either kind of key.
+        case apiKey
     }
 
     public var user: SignedInUser? {
@@ -33,8 +35,8 @@ public enum Identity: Sendable {
 extension Identity: RoleProviding {
     public var roles: Set<Role> {
         switch self {
-        case .tenantKey: return [.tenantKey]
-        case .staffKey: return [.staffKey]
+        case .tenantKey: return [.tenantKey, .apiKey]
+        case .staffKey: return [.staffKey, .apiKey]
         case .user(let signedIn):
             var roles: Set<Role> = [.user]
             if signedIn.role == .admin { roles.insert(.tenantAdmin) }

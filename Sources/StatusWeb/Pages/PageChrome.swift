@@ -23,12 +23,14 @@ struct PageChrome {
     /// The login page, told to come back here.
     let signInHref: String
     let servesKnowledgeBase: Bool
+    let servesTickets: Bool
 
     init(language: Language, catalog: MessageCatalog, title: String) {
         let brand = catalog.brand
         brandName = brand.name.text(language.rawValue)
         logo = brand.logo?.path
         servesKnowledgeBase = brand.servesKnowledgeBase
+        servesTickets = brand.servesTickets
         footerLinks = brand.footerLinks(language)
         hasFooterLinks = !footerLinks.isEmpty
         phone = brand.phone

@@ -66,3 +66,168 @@
     }, 250);
   });
 })();
+// The request form (/help/new/...): without JavaScript the theme, sub-theme and precision are
+// one select of paths and "Continuer" shows the rest; here they become three dependent selects
+// that fill the subject, and the rest shows at once. The server checks everything again.
+(function () {
+  var lists = document.getElementById("ticket-lists");
+  var rest = document.getElementById("ticket-rest");
+  if (lists && lists.dataset.tree) {
+    var path = document.getElementById("path");
+    var tree = JSON.parse(lists.dataset.tree);
+    var labels = (lists.dataset.labels || "").split("|");
+    var choose = lists.dataset.choose || "";
+    var subjectLine = document.getElementById("ticket-subject-line");
+    var subject = document.getElementById("ticket-subject");
+    var chosen = path.value ? path.value.split("/") : [];
+    var selects = [];
+    var make = function (level) {
+      var id = "list-" + level;
+      var label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = labels[level] || "";
+      var select = document.createElement("select");
+      select.id = id;
+      lists.appendChild(label);
+      lists.appendChild(select);
+      selects.push({ label: label, select: select });
+      select.addEventListener("change", function () { fill(level + 1); update(); });
+    };
+    var nodesAt = function (level) {
+      var nodes = tree;
+      for (var i = 0; i < level; i++) {
+        var key = selects[i].select.value;
+        var found = nodes.filter(function (n) { return n.k === key; })[0];
+        if (!found || !found.c) { return null; }
+        nodes = found.c;
+      }
+      return nodes;
+    };
+    var fill = function (level) {
+      for (var i = level; i < 3; i++) {
+        var nodes = nodesAt(i);
+        var entry = selects[i];
+        entry.select.replaceChildren();
+        var empty = document.createElement("option");
+        empty.value = "";
+        empty.textContent = choose;
+        entry.select.appendChild(empty);
+        (nodes || []).forEach(function (n) {
+          var option = document.createElement("option");
+          option.value = n.k;
+          option.textContent = n.l;
+          entry.select.appendChild(option);
+        });
+        if (chosen[i] && nodes && nodes.some(function (n) { return n.k === chosen[i]; })) { entry.select.value = chosen[i]; }
+        entry.select.hidden = entry.label.hidden = !nodes;
+      }
+      chosen = [];
+    };
+    var update = function () {
+      var keys = [], words = [], nodes = tree;
+      for (var i = 0; i < 3 && nodes; i++) {
+        var key = selects[i].select.value;
+        var found = nodes.filter(function (n) { return n.k === key; })[0];
+        if (!found) { break; }
+        keys.push(found.k);
+        words.push(found.l);
+        nodes = found.c;
+      }
+      var complete = keys.length > 0 && !nodes;
+      path.value = complete ? keys.join("/") : "";
+      subjectLine.hidden = !complete;
+      if (complete) {
+        subject.textContent = words[0] + (words[1] ? " : " + words[1] : "") + (words[2] ? " - " + words[2] : "");
+      }
+    };
+    path.hidden = true;
+    var pathLabel = lists.querySelector("label[for=path]");
+    if (pathLabel) { pathLabel.hidden = true; }
+    for (var level = 0; level < 3; level++) { make(level); }
+    fill(0);
+    update();
+    var next = document.getElementById("continue");
+    if (next) { next.hidden = true; }
+  }
+  if (rest && document.getElementById("ticket-form")) { rest.hidden = false; }
+
+  var product = document.getElementById("product");
+  if (product) {
+    var showNotice = function () {
+      document.querySelectorAll(".product-notice").forEach(function (notice) { notice.hidden = notice.dataset.product !== product.value; });
+    };
+    product.addEventListener("change", showNotice);
+  }
+  document.querySelectorAll("form.subscribe-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch) { return; }
+      event.preventDefault();
+      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { form.submit(); return; }
+        var button = document.getElementById(form.id + "-button");
+        if (button) {
+          var done = document.createElement("p");
+          done.className = "subscribed";
+          done.id = "subscribed-" + form.querySelector("input[name=product]").value;
+          done.textContent = button.dataset.done;
+          button.replaceWith(done);
+        }
+      }).catch(function () { form.submit(); });
+    });
+  });
+
+  var yes = document.getElementById("project-yes"), no = document.getElementById("project-no");
+  var projectChoice = document.getElementById("project-choice");
+  if (yes && no && projectChoice) {
+    var showProject = function () { projectChoice.hidden = !yes.checked; };
+    yes.addEventListener("change", showProject);
+    no.addEventListener("change", showProject);
+    showProject();
+  }
+
+  var description = document.getElementById("description");
+  var suggestions = document.getElementById("kb-suggestions");
+  if (description && suggestions && window.fetch && window.DOMParser) {
+    var searchStep = document.getElementById("kb-search-step");
+    if (searchStep) { searchStep.hidden = true; }
+    var timer = null, latest = 0, dismissed = false;
+    description.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (dismissed) { return; }
+      timer = setTimeout(function () {
+        var asked = ++latest;
+        fetch("/help/articles?q=" + encodeURIComponent(description.value), { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.text() : null;
+        }).then(function (html) {
+          if (html === null || asked !== latest || dismissed) { return; }
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("kb-suggestions-list");
+          if (fresh) { suggestions.replaceChildren(document.importNode(fresh, true)); }
+        }).catch(function () {});
+      }, 400);
+    });
+    suggestions.addEventListener("click", function (event) {
+      if (event.target && event.target.id === "kb-no") {
+        event.preventDefault();
+        dismissed = true;
+        suggestions.replaceChildren();
+        var next = document.getElementById("followUps");
+        if (next) { next.focus(); }
+      }
+    });
+  }
+})();
+// "Refuser la solution" opens its dialog; without JavaScript the link opens a page with the same form.
+(function () {
+  document.querySelectorAll("[data-dialog]").forEach(function (link) {
+    var dialog = document.getElementById(link.dataset.dialog);
+    if (!dialog || !dialog.showModal) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+      var first = dialog.querySelector("textarea");
+      if (first) { first.focus(); }
+    });
+    var close = dialog.querySelector("#dialog-close");
+    if (close) { close.addEventListener("click", function () { dialog.close(); }); }
+  });
+})();

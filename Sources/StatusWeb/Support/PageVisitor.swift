@@ -37,6 +37,8 @@ struct AccountMenu {
     let console: Bool
     /// Agents and operators write the knowledge base's articles.
     let articles: Bool
+    /// A user of a customer account: "Besoin d'aide ?" and "Mes demandes".
+    let customer: Bool
     let csrf: String
 
     init(_ signedIn: SignedInUser) {
@@ -45,6 +47,7 @@ struct AccountMenu {
         admin = signedIn.role == .admin
         console = signedIn.user.staffRole == .operator_
         articles = signedIn.user.staffRole != nil
+        customer = signedIn.tenant != nil
         csrf = signedIn.csrfToken
     }
 }

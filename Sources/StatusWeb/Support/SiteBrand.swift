@@ -31,6 +31,8 @@ struct SiteBrand: Sendable {
     /// The header links to the knowledge base when the site serves one (the same header is on
     /// every page, so it is decided once, here, with the rest of what the header shows).
     var servesKnowledgeBase = false
+    /// Whether the site serves support requests (the agents' queue in the staff menus).
+    var servesTickets = false
 
     init(_ branding: StatusConfig.Branding) {
         name = branding.name

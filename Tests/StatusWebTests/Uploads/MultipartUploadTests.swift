@@ -64,7 +64,7 @@ struct MultipartUploadTests {
             let response = try await client.execute(uri: "/form", method: .post, headers: MultipartBody.headers(), body: ByteBuffer(bytes: encoded))
             let text = String(buffer: response.body)
             #expect(response.status == .ok)
-            #expect(text.contains("files: gros.txt n’a pas été ajouté : il dépasse la taille maximale de 97 KB."))
+            #expect(text.contains("files: gros.txt n’a pas été ajouté : il dépasse la taille maximale de 98 Ko."))
             #expect(text.contains("title=après le fichier"))
             #expect(!text.contains("kept"))
         }

@@ -39,6 +39,7 @@ struct APIError: HTTPResponseError, Sendable {
 
     static let `internal` = APIError(.internalServerError, "internal", "The request could not be completed.")
     static let tenantKeyRequired = APIError(.forbidden, "forbidden", "This route answers a customer account's API key only.")
+    static let keyRequired = APIError(.forbidden, "forbidden", "This route answers an API key only.")
     static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid API key is required as a bearer token.")
     static let forbidden = APIError(.forbidden, "forbidden", "This key may not change anything here: a staff API key is required.")
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "No \(what) has this id.") }

@@ -36,7 +36,7 @@ public struct AttachmentServices: Sendable {
     func message(for refusal: AttachmentRefusal, fileName: String, catalog: MessageCatalog, language: Language) -> String {
         let name = AttachmentFileName.sanitised(fileName)
         return switch refusal {
-        case .tooLarge(let limit): catalog.text("attachment_too_large", language, name, ByteCountText.text(limit))
+        case .tooLarge(let limit): catalog.text("attachment_too_large", language, name, FileSize.text(limit, language))
         case .typeNotAllowed(let found): catalog.text("attachment_type_refused", language, name, found)
         case .empty: catalog.text("attachment_empty", language, name)
         }
@@ -44,6 +44,6 @@ public struct AttachmentServices: Sendable {
 
     /// The sentence for a request past its limit, in the reader's language.
     func message(for error: UploadTooLarge, catalog: MessageCatalog, language: Language) -> String {
-        catalog.text("upload_too_large", language, ByteCountText.text(error.limit))
+        catalog.text("upload_too_large", language, FileSize.text(error.limit, language))
     }
 }

@@ -76,16 +76,6 @@ public struct UploadTooLarge: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status { .contentTooLarge }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try HTTPError(.contentTooLarge, message: "The upload is larger than \(ByteCountText.text(limit)).").response(from: request, context: context)
-    }
-}
-
-/// Sizes in words for messages: "10 MB".
-enum ByteCountText {
-    static func text(_ bytes: Int64) -> String {
-        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MB" }
-        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) }
-        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
-        return "\(bytes) bytes"
+        try HTTPError(.contentTooLarge, message: "The upload is larger than \(FileSize.text(limit, .en)).").response(from: request, context: context)
     }
 }
