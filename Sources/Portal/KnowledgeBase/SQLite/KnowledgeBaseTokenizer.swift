@@ -4,7 +4,7 @@ import GRDB
 /// fold), then `WordStemmer`. A document's word is indexed as itself and, when they differ, its
 /// stem at the same place (a colocated token), so that snippets keep the original words, a full
 /// query word (stemmed) meets every form of it, and a prefix typed so far (not stemmed) meets
-/// the words it begins; a query word `zzt` + term is that index term unchanged (the expansion of a
+/// the words it begins; a query word `zzzx` + term is that index term unchanged (the expansion of a
 /// prefix into the terms it begins). Registered on every connection by `PortalMigrations.prepare`.
 ///
 /// It works on the bytes FTS5 hands over, without making Strings: the index of 100,000 articles
@@ -34,9 +34,11 @@ final class KnowledgeBaseTokenizer: FTS5CustomTokenizer {
                 relayRaw, flags, pToken, nToken, iStart, iEnd in
                 guard let relayRaw, let pToken, nToken > 0 else { return 0 }
                 let relay = relayRaw.assumingMemoryBound(to: Relay.self).pointee
-                if relay.mode == 1, nToken > 3, pToken[0] == 0x7A, pToken[1] == 0x7A, pToken[2] == 0x74 {
-                    // "zzt" + an index term: that term as it is (see `SearchExpression.exactTerm`).
-                    return relay.downstream(relay.context, flags, pToken + 3, nToken - 3, iStart, iEnd)
+                if relay.mode == 1, nToken > 4, pToken[0] == 0x7A, pToken[1] == 0x7A, pToken[2] == 0x7A, pToken[3] == 0x78 {
+                    // "zzzx" + an index term: that term as it is (see `SearchExpression.exactTerm`). Three z:
+                    // the indexes' tags are "zz" and one letter ("zzt12", a ticket's tenant), and a query
+                    // naming a tag must reach it whole.
+                    return relay.downstream(relay.context, flags, pToken + 4, nToken - 4, iStart, iEnd)
                 }
                 if relay.mode == 2 || nToken > 64 {
                     return relay.downstream(relay.context, flags, pToken, nToken, iStart, iEnd)

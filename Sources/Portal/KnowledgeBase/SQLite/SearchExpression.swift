@@ -20,7 +20,7 @@ enum SearchExpression {
 
     /// `words(_:)`, with the last word's prefix, when longer than the prefix indexes (3
     /// letters), spelled out as the index terms it begins (at most `expansionLimit`, read from
-    /// the vocabulary through `prefixTerms`): `("zzt" + term OR … OR "w")`. The matches are the same, but FTS5 then
+    /// the vocabulary through `prefixTerms`): `("zzzx" + term OR … OR "w")`. The matches are the same, but FTS5 then
     /// streams an OR of doclists, where for `"w"*` it merged the doclists of every term with
     /// that prefix into one buffer, allocated and copied again by each statement of a search
     /// (hundreds of milliseconds for a common word at 100,000 articles).
@@ -39,7 +39,7 @@ enum SearchExpression {
 
     static let expansionLimit = 40
     /// A query word made of this and an index term is that term as it is (not stemmed: see `KnowledgeBaseTokenizer`).
-    static let exactTerm = "zzt"
+    static let exactTerm = "zzzx"
     /// The index's terms (a temp table of each connection, made by `KnowledgeBaseMigrations.prepare`).
     static let vocabulary = "articleSearchVocab"
 
