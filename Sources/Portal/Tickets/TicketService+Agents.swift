@@ -17,8 +17,7 @@ extension TicketService {
             body = "Affectée à \(assignee.displayName)"
         }
         let now = clock()
-        let change = TicketChange(step: .assign, expectedState: ticket.state, newState: try Self.next(.assign, ticket.state),
-                                  message: Self.event(body, by: agent, at: now), assigneeID: .some(agentID), at: now)
+        let change = try TicketChange(.assign, on: ticket, message: Self.event(body, by: agent, at: now), assigneeID: .some(agentID), at: now)
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -31,7 +30,7 @@ extension TicketService {
         let now = clock()
         let message = TicketMessage(kind: .note, authorUserID: agent.id, authorName: agent.displayName, body: text, createdAt: now,
                                     attachments: Self.attachments(attachments))
-        let change = TicketChange(step: .note, expectedState: ticket.state, newState: try Self.next(.note, ticket.state), message: message, at: now)
+        let change = try TicketChange(.note, on: ticket, message: message, at: now)
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -44,8 +43,7 @@ extension TicketService {
         let now = clock()
         let message = TicketMessage(kind: .solution, authorUserID: agent.id, authorName: agent.displayName, body: text, createdAt: now,
                                     attachments: Self.attachments(attachments))
-        let change = TicketChange(step: .proposeSolution, expectedState: ticket.state, newState: try Self.next(.proposeSolution, ticket.state),
-                                  message: message, firstRespondedAt: now, at: now)
+        let change = try TicketChange(.proposeSolution, on: ticket, message: message, firstRespondedAt: now, at: now)
         return try await write(change, to: ticket, event: .solution(author: agent.displayName, body: text))
     }
 
@@ -55,8 +53,7 @@ extension TicketService {
         let ticket = try await visible(number, .staff)
         let text = try TicketRequestCheck.body(reason, field: "reason")
         let now = clock()
-        let change = TicketChange(step: .changePriority, expectedState: ticket.state, newState: try Self.next(.changePriority, ticket.state),
-                                  message: Self.event("Priorité \(priority.rawValue) : \(text)", by: agent, at: now), priority: priority, at: now)
+        let change = try TicketChange(.changePriority, on: ticket, message: Self.event("Priorité \(priority.rawValue) : \(text)", by: agent, at: now), priority: priority, at: now)
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -66,8 +63,7 @@ extension TicketService {
         let ticket = try await visible(number, .staff)
         let incident = incidentID?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard incident.map({ !$0.isEmpty && $0.count <= 200 }) ?? true else { throw FormErrors("incident", "ticket_error_required") }
-        let change = TicketChange(step: .linkIncident, expectedState: ticket.state, newState: try Self.next(.linkIncident, ticket.state),
-                                  incidentID: .some(incident), at: clock())
+        let change = try TicketChange(.linkIncident, on: ticket, incidentID: .some(incident), at: clock())
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -75,7 +71,7 @@ extension TicketService {
     public func close(_ number: TicketNumber, by agent: User) async throws -> Ticket {
         try Self.requireStaff(agent)
         let ticket = try await visible(number, .staff)
-        let change = TicketChange(step: .close, expectedState: ticket.state, newState: try Self.next(.close, ticket.state), at: clock())
+        let change = try TicketChange(.close, on: ticket, at: clock())
         return try await write(change, to: ticket, event: nil)
     }
 

@@ -111,14 +111,13 @@ public struct TicketService: Sendable {
             let step: TicketStep = awaitCustomer ? .awaitCustomer : .agentReply
             let message = TicketMessage(kind: .agent, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now,
                                         attachments: Self.attachments(attachments))
-            let change = TicketChange(step: step, expectedState: ticket.state, newState: try Self.next(step, ticket.state), message: message,
+            let change = try TicketChange(step, on: ticket, message: message,
                                       firstRespondedAt: now, at: now)
             return try await write(change, to: ticket, event: .reply(author: actor.displayName, body: text))
         }
         let message = TicketMessage(kind: .customer, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now,
                                     attachments: Self.attachments(attachments))
-        let change = TicketChange(step: .customerReply, expectedState: ticket.state, newState: try Self.next(.customerReply, ticket.state),
-                                  message: message, at: now)
+        let change = try TicketChange(.customerReply, on: ticket, message: message, at: now)
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -126,8 +125,7 @@ public struct TicketService: Sendable {
     public func acceptSolution(_ number: TicketNumber, by actor: User, reader: TicketReader) async throws -> Ticket {
         let ticket = try await visible(number, reader)
         let now = clock()
-        let change = TicketChange(step: .acceptSolution, expectedState: ticket.state, newState: try Self.next(.acceptSolution, ticket.state),
-                                  message: Self.event("Solution acceptée", by: actor, at: now), at: now)
+        let change = try TicketChange(.acceptSolution, on: ticket, message: Self.event("Solution acceptée", by: actor, at: now), at: now)
         return try await write(change, to: ticket, event: .resolved)
     }
 
@@ -137,8 +135,7 @@ public struct TicketService: Sendable {
         let text = try TicketRequestCheck.body(reason, field: "reason")
         let now = clock()
         let message = TicketMessage(kind: .refusal, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now)
-        let change = TicketChange(step: .refuseSolution, expectedState: ticket.state, newState: try Self.next(.refuseSolution, ticket.state),
-                                  message: message, at: now)
+        let change = try TicketChange(.refuseSolution, on: ticket, message: message, at: now)
         return try await write(change, to: ticket, event: nil)
     }
 
@@ -146,8 +143,7 @@ public struct TicketService: Sendable {
     public func cancel(_ number: TicketNumber, by actor: User, reader: TicketReader) async throws -> Ticket {
         let ticket = try await visible(number, reader)
         let now = clock()
-        let change = TicketChange(step: .cancel, expectedState: ticket.state, newState: try Self.next(.cancel, ticket.state),
-                                  message: Self.event("Demande annulée", by: actor, at: now), at: now)
+        let change = try TicketChange(.cancel, on: ticket, message: Self.event("Demande annulée", by: actor, at: now), at: now)
         return try await write(change, to: ticket, event: .cancelled)
     }
 
@@ -192,12 +188,6 @@ public struct TicketService: Sendable {
 
     static func requireStaff(_ actor: User) throws {
         guard actor.staffRole != nil else { throw NotAllowed() }
-    }
-
-    /// The state after `step`, or `TicketChanged` when the ticket's state does not allow it.
-    static func next(_ step: TicketStep, _ state: TicketState) throws -> TicketState {
-        guard let next = TicketRules.state(after: step, from: state) else { throw TicketChanged(current: state) }
-        return next
     }
 
     static func attachments(_ taken: [TakenAttachment]) -> [TicketAttachment] {

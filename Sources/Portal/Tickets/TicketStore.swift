@@ -89,6 +89,19 @@ public struct TicketChange: Sendable, Hashable {
     }
 }
 
+extension TicketChange {
+    /// `step` on `ticket` as it was read: the state it must still be in, and the state
+    /// `TicketRules` gives after the step. Throws `TicketChanged` when the rule does not allow it.
+    public init(_ step: TicketStep, on ticket: Ticket, message: TicketMessage? = nil, assigneeID: Int64?? = nil,
+                priority: TicketPriority? = nil, incidentID: String?? = nil, followUpEmails: [String]? = nil,
+                firstRespondedAt: Date? = nil, at: Date, idempotencyKey: String? = nil) throws {
+        guard let next = TicketRules.state(after: step, from: ticket.state) else { throw TicketChanged(current: ticket.state) }
+        self.init(step: step, expectedState: ticket.state, newState: next, message: message, assigneeID: assigneeID, priority: priority,
+                  incidentID: incidentID, followUpEmails: followUpEmails, firstRespondedAt: firstRespondedAt, at: at,
+                  idempotencyKey: idempotencyKey)
+    }
+}
+
 /// The ticket moved on before this change was written: nothing was written.
 public struct TicketChanged: Error, Sendable, Hashable {
     public var current: TicketState
