@@ -17,12 +17,14 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     let pageGroup = router.group()
     if let accounts = site.accounts {
         pageGroup.add(middleware: SessionAuthenticator(accounts: accounts))
+        pageGroup.add(middleware: AudienceMiddleware(services: site.serviceCatalog))
         pageGroup.add(middleware: PageVisitorMiddleware())
         // Again inside the visitor's scope: a signed-in user's 404 or 403 page keeps their menu
         // (the outer one still answers paths no route matches, and errors of the middleware above).
         pageGroup.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
     }
     let apiGroup = router.group("/api/v1").add(middleware: APIv1ErrorMiddleware()).add(middleware: BearerKeyAuthenticator(accounts: site.accounts))
+        .add(middleware: AudienceMiddleware(services: site.serviceCatalog))
     let routes = SiteRoutes(pages: pageGroup, api: apiGroup, table: routeTable)
 
     let pages = site.pages

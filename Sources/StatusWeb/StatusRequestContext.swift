@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdAuth
 import NIOCore
 import Portal
+import StatusModel
 
 /// The request context of every route: who is asking (read once by the authenticators) and
 /// the client's address (for login throttling).
@@ -9,6 +10,9 @@ public struct StatusRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `SessionAuthenticator` on pages and by `BearerKeyAuthenticator` on `/api/v1`.
     public var identity: Identity?
+    /// Which products the caller may see, from the identity (`AudienceMiddleware`): every
+    /// surface filters through it. Anonymous until the middleware says otherwise.
+    public var audience: ProductAudience = .anonymous
     /// The socket's peer ("unknown" when there is none, as in the router tests).
     public let peerAddress: String
     /// The client as far as we can tell: the peer, or the `X-Forwarded-For` a trusted proxy

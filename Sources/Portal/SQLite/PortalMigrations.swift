@@ -101,6 +101,7 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.v7.openID") { db in try OpenIDMigrations.createTables(db) }
         migrator.registerMigration("portal.kb.v1") { db in try KnowledgeBaseMigrations.createTables(db) }
         migrator.registerMigration("portal.tickets.v1") { db in try TicketMigrations.createTables(db) }
+        migrator.registerMigration("portal.services.v2.products") { db in try ServiceMigrations.addProductsAndValidation(db) }
     }
 
     /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its

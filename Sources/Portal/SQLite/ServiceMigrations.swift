@@ -30,4 +30,18 @@ enum ServiceMigrations {
             WHERE state <> 'refused'
             """)
     }
+
+    /// A service covers status products (by slug: products live in the status model's tables,
+    /// and a product removed from the config keeps its ties until it comes back), and says
+    /// whether a request waits for a tenant administrator.
+    static func addProductsAndValidation(_ db: Database) throws {
+        try db.alter(table: "service") { t in
+            t.add(column: "needsValidation", .boolean).notNull().defaults(to: true)
+        }
+        try db.create(table: "serviceProduct") { t in
+            t.column("serviceID", .integer).notNull().references("service", onDelete: .cascade)
+            t.column("productSlug", .text).notNull().indexed()
+            t.primaryKey(["serviceID", "productSlug"])
+        }
+    }
 }

@@ -102,6 +102,14 @@ public struct ServiceCatalog: Sendable {
         guard actor.staffRole == .operator_ else { throw NotAllowed() }
     }
 
+    // MARK: Products (what services open)
+
+    /// The products `tenantID`'s accepted services cover, and those of `userID`'s own (nil
+    /// for the tenant's API key). Read once per request by the web layer's audience.
+    public func productAccess(tenantID: Int64, userID: Int64?) async throws -> ProductAccess {
+        try await store.productAccess(tenantID: tenantID, userID: userID)
+    }
+
     // MARK: Subscriptions (a tenant's users)
 
     /// "Demander l'accès": a pending request of `user` in `tenantID` for an active service.

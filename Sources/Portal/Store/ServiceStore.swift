@@ -27,4 +27,20 @@ public protocol ServiceStore: Sendable {
     /// in one transaction; false (nothing written) when it is no longer in `decision.from`.
     func decide(id: Int64, tenantID: Int64, decision: ServiceDecision, reason: String, at: Date, mail: Mail?) async throws -> Bool
     func counts(tenantID: Int64) async throws -> ServiceCounts
+
+    /// Which products a tenant's services open: those covered by a service the tenant has an
+    /// accepted subscription to, and among them the ones of `userID`'s own accepted
+    /// subscriptions (nil for an API key: no "Mes services"). One read.
+    func productAccess(tenantID: Int64, userID: Int64?) async throws -> ProductAccess
+}
+
+/// The products a tenant's accepted services cover, and those of one user's own services.
+public struct ProductAccess: Sendable, Hashable {
+    public var tenantProducts: Set<String>
+    public var userProducts: Set<String>
+
+    public init(tenantProducts: Set<String> = [], userProducts: Set<String> = []) {
+        self.tenantProducts = tenantProducts
+        self.userProducts = userProducts
+    }
 }

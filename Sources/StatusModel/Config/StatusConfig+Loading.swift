@@ -123,7 +123,7 @@ extension StatusConfig {
             var visibility = Product.Visibility.public
             if let node = fields["visibility"] {
                 let text = try node.string()
-                guard let value = Product.Visibility(rawValue: text) else { throw node.error("expected public or hidden, got \"\(text)\"") }
+                guard let value = Product.Visibility(rawValue: text) else { throw node.error("expected public, customers, private or hidden, got \"\(text)\"") }
                 visibility = value
             }
             var checks: [Check] = []

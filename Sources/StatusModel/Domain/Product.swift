@@ -2,9 +2,13 @@ import Foundation
 
 /// A SaaS solution shown as one row of the weather grid ("Cegid Loop").
 public struct Product: Sendable, Hashable, Codable {
-    /// Whether customers see the product on the public pages.
+    /// Who sees the product: everyone; any signed-in customer; only users of tenants with an
+    /// accepted subscription to a service that covers it; or nobody (taken off the grid).
+    /// `ProductAudience` applies it, in one place, for every surface.
     public enum Visibility: String, Sendable, Hashable, Codable, CaseIterable {
         case `public`
+        case customers
+        case `private`
         case hidden
     }
 

@@ -64,6 +64,8 @@ public struct SignedInUser: Sendable {
     public let memberships: [(tenant: Tenant, role: Membership.Role)]
     /// The password is 90 days old or more: every signed-in page sends to the change form.
     public let passwordExpired: Bool
+    /// Notifications not yet read, for the bell in the menu (0 when the site keeps none).
+    public var unreadNotifications: Int = 0
 
     public var csrfToken: String { session.csrfToken }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import Notify
+
+/// Tells a user about something that concerns them, the way they chose for its kind: a
+/// notification under the bell, the mail (through the outbox), or both. One call, at most one
+/// notification and one mail.
+public struct Notifier: Sendable {
+    let store: any NotificationStore
+    let clock: @Sendable () -> Date
+
+    public init(store: any NotificationStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// `mail` is the mail the event would send; it goes only if the user wants mail for `kind`.
+    public func notify(userID: Int64, kind: PortalNotification.Kind, title: String, body: String = "", link: String? = nil,
+                       mail: Mail?) async throws {
+        let delivery = try await delivery(for: kind, userID: userID)
+        let notification = delivery.inPortal
+            ? PortalNotification(userID: userID, kind: kind, title: title, body: body, link: link, createdAt: clock()) : nil
+        try await store.deliver(notification, mail: delivery.byMail ? mail : nil)
+    }
+
+    public func delivery(for kind: PortalNotification.Kind, userID: Int64) async throws -> NotificationDelivery {
+        try await store.deliveries(userID: userID)[kind] ?? kind.defaultDelivery
+    }
+
+    public func unreadCount(userID: Int64) async throws -> Int { try await store.unreadCount(userID: userID) }
+    public func notifications(userID: Int64, limit: Int = 50) async throws -> [PortalNotification] {
+        try await store.notifications(userID: userID, limit: limit)
+    }
+    public func markRead(id: Int64, userID: Int64) async throws -> Bool { try await store.markRead(id: id, userID: userID, at: clock()) }
+    public func markAllRead(userID: Int64) async throws { try await store.markAllRead(userID: userID, at: clock()) }
+    public func deliveries(userID: Int64) async throws -> [PortalNotification.Kind: NotificationDelivery] {
+        let chosen = try await store.deliveries(userID: userID)
+        return Dictionary(uniqueKeysWithValues: PortalNotification.Kind.allCases.map { ($0, chosen[$0] ?? $0.defaultDelivery) })
+    }
+    public func setDelivery(_ delivery: NotificationDelivery, for kind: PortalNotification.Kind, userID: Int64) async throws {
+        try await store.setDelivery(delivery, for: kind, userID: userID)
+    }
+}
