@@ -3,7 +3,10 @@
 # nginx serving the same bytes (saved from statusd's answers, gzip as the client asks), in one
 # run, alternated. Everything stays on 127.0.0.1 and every step has a time limit. The last line
 # of stdout is always:
-#   pages-bench: grid_rps=A nginx_rps=B ratio=A/B errors_at_1000=E summary_ratio=S/N
+#   pages-bench: grid_rps=A nginx_rps=B ratio=A/B errors_at_1000=E summary_ratio=S/N customer_ratio=C/N
+# customer_ratio is the grid as a signed-in demo member sees it ("Mes services" first, their
+# menu in the header; one session and one subscriptions read per request, the page itself
+# from the cache) against the same nginx.
 #
 # Environment (all optional):
 #   PAGES_BENCH_BIN            use this statusd binary instead of building it (release)
@@ -94,7 +97,7 @@ bench() {
 
 mean() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(f"{sum(v)/len(v):.0f}")' "$@"; }
 
-grid_runs=(); nginx_runs=()
+grid_runs=(); nginx_runs=(); customer_nginx_runs=()
 for round in $(seq "$rounds"); do
   bench "statusd / (round $round)" "$statusd/" 50; grid_runs+=("$rps")
   bench "nginx / (round $round)" "$nginx/" 50; nginx_runs+=("$rps")
@@ -110,6 +113,34 @@ bench "statusd summary.json" "$statusd/api/v2/summary.json" 50; summary_rps=$rps
 bench "nginx summary.json" "$nginx/api/v2/summary.json" 50; summary_nginx_rps=$rps
 echo "summary at 50 connections: statusd $summary_rps req/s, nginx $summary_nginx_rps req/s"
 
+# A demo member signs in as a browser would (the anonymous CSRF cookie, the email, the password).
+jar="$work/member.cookies"
+login_page="$(curl -fsS --max-time 5 -c "$jar" "$statusd/login")"
+csrf="$(printf '%s' "$login_page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)"
+[ -n "$csrf" ] || die "no CSRF token on /login"
+curl -fsS --max-time 5 -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
+  --data-urlencode "email=camille.martin@demo.example" "$statusd/login"
+curl -fsS --max-time 5 -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
+  --data-urlencode "email=camille.martin@demo.example" --data-urlencode "password=Demo-Membre-2026" "$statusd/login/password"
+sid="$(awk '$6 == "sid" {print $7}' "$jar")"
+[ -n "$sid" ] || die "the demo member could not sign in"
+customer_page="$(curl -fsS --max-time 5 -H "Cookie: sid=$sid" -H 'Accept-Language: fr' "$statusd/")"
+case "$customer_page" in *camille*|*Camille*) ;; *) die "the signed-in grid does not name the member" ;; esac
+customer_runs=()
+for round in $(seq "$rounds"); do
+  bench_cookie="sid=$sid"
+  log "statusd / as a signed-in member (round $round)"
+  run timeout $((seconds + 60)) wrk -t "$threads" -c 50 -d "${seconds}s" --timeout 5s \
+    -H 'Accept-Encoding: gzip' -H 'Accept-Language: fr' -H "Cookie: $bench_cookie" "$statusd/" >"$work/wrk.out" 2>&1 \
+    || die "wrk failed: $(cat "$work/wrk.out")"
+  cat "$work/wrk.out" >&2
+  customer_runs+=("$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")")
+  bench "nginx / (member round $round)" "$nginx/" 50; customer_nginx_runs+=("$rps")
+done
+customer_rps="$(mean "${customer_runs[@]}")"; customer_nginx_rps="$(mean "${customer_nginx_runs[@]}")"
+echo "grid as a signed-in member at 50 connections: statusd ${customer_runs[*]} req/s, nginx ${customer_nginx_runs[*]} req/s"
+
 ratio="$(python3 -c "print(f'{$grid_rps / $nginx_rps:.2f}')")"
 summary_ratio="$(python3 -c "print(f'{$summary_rps / $summary_nginx_rps:.2f}')")"
-echo "pages-bench: grid_rps=$grid_rps nginx_rps=$nginx_rps ratio=$ratio errors_at_1000=$errors_at_1000 summary_ratio=$summary_ratio"
+customer_ratio="$(python3 -c "print(f'{$customer_rps / $customer_nginx_rps:.2f}')")"
+echo "pages-bench: grid_rps=$grid_rps nginx_rps=$nginx_rps ratio=$ratio errors_at_1000=$errors_at_1000 summary_ratio=$summary_ratio customer_ratio=$customer_ratio"
