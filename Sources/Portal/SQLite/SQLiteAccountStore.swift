@@ -34,14 +34,7 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func memberships(userID: Int64) async throws -> [(tenant: Tenant, role: Membership.Role)] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT tenant.*, membership.role FROM membership JOIN tenant ON tenant.id = membership.tenantID
-                WHERE membership.userID = ? ORDER BY tenant.name
-                """, arguments: [userID]).map {
-                    (try Tenant(row: $0), Membership.Role(rawValue: try $0.decode(String.self, forColumn: "role")) ?? .member)
-                }
-        }
+        try await writer.read { db in try Self.memberships(db, userID: userID) }
     }
 
     public func members(tenantID: Int64) async throws -> [(user: User, role: Membership.Role)] {
@@ -205,15 +198,7 @@ public struct SQLiteAccountStore: AccountStore {
     }
 
     public func session(idHash: String, now: Date) async throws -> Session? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM session WHERE idHash = ? AND expiresAt > ?",
-                             arguments: [idHash, now.timeIntervalSince1970]).map {
-                Session(userID: try $0.decode(Int64.self, forColumn: "userID"), tenantID: try $0.decode(Int64?.self, forColumn: "tenantID"),
-                        csrfToken: try $0.decode(String.self, forColumn: "csrfToken"),
-                        createdAt: Date(timeIntervalSince1970: try $0.decode(Double.self, forColumn: "createdAt")),
-                        expiresAt: Date(timeIntervalSince1970: try $0.decode(Double.self, forColumn: "expiresAt")))
-            }
-        }
+        try await writer.read { db in try Self.session(db, idHash: idHash, now: now) }
     }
 
     public func deleteSession(idHash: String) async throws {

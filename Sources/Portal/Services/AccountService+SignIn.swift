@@ -108,6 +108,14 @@ extension AccountService {
         return (session, user)
     }
 
+    /// The same with the user's memberships, in one read of the store: what the session
+    /// authenticator asks on every signed-in request.
+    public func signedIn(sessionID: String) async throws -> SessionReading? {
+        guard let reading = try await store.signedIn(idHash: Secrets.hash(sessionID), now: clock()),
+              reading.user.state == .active else { return nil }
+        return reading
+    }
+
     public func logout(sessionID: String) async throws {
         try await store.deleteSession(idHash: Secrets.hash(sessionID))
     }

@@ -54,6 +54,9 @@ public protocol AccountStore: Sendable {
 
     func createSession(idHash: String, _ session: Session) async throws
     func session(idHash: String, now: Date) async throws -> Session?
+    /// The live session, its user and the user's memberships, in one read: what every signed-in
+    /// request needs before its handler runs.
+    func signedIn(idHash: String, now: Date) async throws -> SessionReading?
     func deleteSession(idHash: String) async throws
     /// Ends every session of a user but `except` (after a password reset, all of them).
     func deleteSessions(userID: Int64, except idHash: String?) async throws
@@ -100,4 +103,17 @@ public enum ImportedContact: Sendable, Hashable {
     case joined(User)
     /// The address's account is active or disabled and not a member of the tenant: nothing written.
     case refused(User)
+}
+
+/// A session as a request reads it: the session, its user and the customer accounts they belong to.
+public struct SessionReading: Sendable {
+    public var session: Session
+    public var user: User
+    public var memberships: [(tenant: Tenant, role: Membership.Role)]
+
+    public init(session: Session, user: User, memberships: [(tenant: Tenant, role: Membership.Role)]) {
+        self.session = session
+        self.user = user
+        self.memberships = memberships
+    }
 }

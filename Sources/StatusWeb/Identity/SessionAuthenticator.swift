@@ -12,8 +12,8 @@ struct SessionAuthenticator: AuthenticatorMiddleware {
 
     func authenticate(request: Request, context: Context) async throws -> Identity? {
         guard let id = request.cookies[Self.cookieName]?.value, !id.isEmpty,
-              let found = try await accounts.session(id: id) else { return nil }
-        let memberships = try await accounts.memberships(userID: found.user.id)
+              let found = try await accounts.signedIn(sessionID: id) else { return nil }
+        let memberships = found.memberships
         let current = memberships.first { $0.tenant.id == found.session.tenantID }
         return .user(SignedInUser(sessionID: id, session: found.session, user: found.user, tenant: current?.tenant,
                                   role: current?.role, memberships: memberships,
