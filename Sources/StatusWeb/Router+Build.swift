@@ -89,7 +89,9 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }
     if let services = site.serviceCatalog {
         ServiceRequestsController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)
-        ServiceCatalogConsoleController(services: services, pages: pages).addRoutes(to: routes)
+        ServiceCatalogConsoleController(services: services, pages: pages, products: products).addRoutes(to: routes)
+        AccountServicesController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)
+        APIv1ServicesController(services: services, products: products, calendar: site.calendar).addRoutes(to: routes)
     }
     return router
 }

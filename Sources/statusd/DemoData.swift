@@ -25,6 +25,11 @@ struct DemoData {
 
     static let families = ["Services en ligne", "Paie et RH", "Comptabilité et ERP"]
 
+    /// Products only the customers of a service covering them see: the paie is private, so
+    /// the demo shows it under "Mes services" to the member whose "Yourcegid Paie" is accepted,
+    /// and to nobody outside the customer account.
+    static let privateProducts: Set<String> = ["yourcegid-paie"]
+
     static let products: [DemoProduct] = [
         .init(slug: "cegid-loop", name: "Cegid Loop", family: families[0], milliseconds: 180),
         .init(slug: "cegid-stream", name: "Cegid Stream", family: families[0], milliseconds: 240),
@@ -69,7 +74,9 @@ struct DemoData {
         for (position, product) in Self.products.enumerated() {
             // Console products: `statusd serve` syncs the config's products and keeps these.
             try await store.saveConsoleProduct(Product(slug: product.slug, name: product.name, family: product.family,
-                                                       position: 100 + position, monitoredSince: since, origin: .console))
+                                                       position: 100 + position,
+                                                       visibility: Self.privateProducts.contains(product.slug) ? .private : .public,
+                                                       monitoredSince: since, origin: .console))
         }
         try await writeResults(since: since)
         try await writeHistory()
@@ -208,20 +215,27 @@ struct DemoData {
 
         let catalog = StatusdApp.serviceCatalog(config: config, database: database)
         var services: [Portal.Service] = []
-        for (name, family, description) in [
-            ("Accès au portail", "Services en ligne", "Le portail client : tickets, base de connaissances, abonnements."),
-            ("Cegid Stream", "Services en ligne", "Accès à Cegid Stream pour vos collaborateurs."),
-            ("Yourcegid Paie", "Paie et RH", "La paie en ligne."),
-            ("Préférence de communication", "Préférence", "Recevoir les informations produits par mail."),
+        // The seed's services marked "Disponible" (the portal, the mail preference) need no
+        // validation: a request is accepted at once. Each service opens the products it names.
+        for (name, family, description, products, needsValidation) in [
+            ("Accès au portail", "Services en ligne", "Le portail client : tickets, base de connaissances, abonnements.",
+             ["cegid-loop", "cegid-flow"], false),
+            ("Cegid Stream", "Services en ligne", "Accès à Cegid Stream pour vos collaborateurs.", ["cegid-stream"], true),
+            ("Yourcegid Paie", "Paie et RH", "La paie en ligne.", ["yourcegid-paie", "cegid-temps-activites"], true),
+            ("Préférence de communication", "Préférence", "Recevoir les informations produits par mail.", [String](), false),
         ] {
-            services.append(try await catalog.createService(.init(name: name, family: family, description: description), by: staff))
+            services.append(try await catalog.createService(.init(name: name, family: family, description: description, productSlugs: products,
+                                                                  needsValidation: needsValidation), by: staff))
         }
-        let accepted = try await catalog.request(serviceID: services[0].id, by: memberUsers[0], tenantID: tenant.id)
-        try await catalog.decide(.accept, subscriptionID: accepted.id, by: admin, tenantID: tenant.id)
+        // "Accès au portail" needs no validation: accepted at once.
+        _ = try await catalog.request(serviceID: services[0].id, by: memberUsers[0], tenantID: tenant.id)
         let acceptedPaie = try await catalog.request(serviceID: services[2].id, by: memberUsers[1], tenantID: tenant.id)
         try await catalog.decide(.accept, subscriptionID: acceptedPaie.id, by: admin, tenantID: tenant.id)
         _ = try await catalog.request(serviceID: services[1].id, by: memberUsers[0], tenantID: tenant.id)
         _ = try await catalog.request(serviceID: services[3].id, by: memberUsers[1], tenantID: tenant.id)
+        let refused = try await catalog.request(serviceID: services[1].id, by: memberUsers[1], tenantID: tenant.id)
+        try await catalog.decide(.refuse, subscriptionID: refused.id, reason: "Licences Cegid Stream épuisées pour cette année.", by: admin,
+                                 tenantID: tenant.id)
 
         let subscriptions = self.subscriptions
         _ = try await subscriptions.subscribeUser(userID: admin.id, email: admin.email, language: "fr",

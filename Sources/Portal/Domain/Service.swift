@@ -9,13 +9,21 @@ public struct Service: Sendable, Hashable, Identifiable {
     public var description: String
     /// False once an operator retired it: hidden from the catalog, existing subscriptions kept.
     public var isActive: Bool
+    /// True when a tenant administrator decides each request; false accepts a request at once
+    /// (the seed's services marked "Disponible").
+    public var needsValidation: Bool
+    /// The status products an accepted subscription opens, by slug, sorted.
+    public var productSlugs: [String]
 
-    public init(id: Int64 = 0, name: String, family: String, description: String = "", isActive: Bool = true) {
+    public init(id: Int64 = 0, name: String, family: String, description: String = "", isActive: Bool = true,
+                needsValidation: Bool = true, productSlugs: [String] = []) {
         self.id = id
         self.name = name
         self.family = family
         self.description = description
         self.isActive = isActive
+        self.needsValidation = needsValidation
+        self.productSlugs = Array(Set(productSlugs)).sorted()
     }
 }
 
@@ -29,6 +37,9 @@ public struct ServiceSubscription: Sendable, Hashable, Identifiable {
         /// While pending or accepted the user cannot ask again for the same service; nor while
         /// suspended, so a new request never goes around an administrator's suspension.
         public var blocksNewRequest: Bool { self != .refused }
+
+        /// The user may give it up while it is pending or accepted (see `CannotGiveUp`).
+        public var canBeGivenUp: Bool { self == .pending || self == .accepted }
     }
 
     public var id: Int64
@@ -127,6 +138,14 @@ public struct SubscriptionStateChanged: Error, Sendable, Hashable {
 /// No such service, or a retired one asked for: answered as if it did not exist.
 public struct UnknownService: Error, Sendable, Hashable {
     public init() {}
+}
+
+/// The subscription cannot be given up from where it stands: a refused one is history, and a
+/// suspended one stays until an administrator lifts it (giving it up and asking again would
+/// go around the suspension of a service that needs no validation). Nothing changed.
+public struct CannotGiveUp: Error, Sendable, Hashable {
+    public let current: ServiceSubscription.State
+    public init(current: ServiceSubscription.State) { self.current = current }
 }
 
 /// The user already has a pending, accepted or suspended subscription to this service in this

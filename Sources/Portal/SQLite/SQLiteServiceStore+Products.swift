@@ -20,3 +20,28 @@ extension SQLiteServiceStore {
         }
     }
 }
+
+extension SQLiteServiceStore {
+    /// Replaces a service's product ties inside the caller's transaction, so a service is never
+    /// read with half of its old ties and half of its new ones.
+    static func replaceProducts(of serviceID: Int64, with slugs: [String], in db: Database) throws {
+        try db.execute(sql: "DELETE FROM serviceProduct WHERE serviceID = ?", arguments: [serviceID])
+        for slug in Set(slugs) {
+            try db.execute(sql: "INSERT INTO serviceProduct (serviceID, productSlug) VALUES (?, ?)", arguments: [serviceID, slug])
+        }
+    }
+
+    /// `services` with their product slugs, read in one query.
+    static func withProducts(_ services: [Service], in db: Database) throws -> [Service] {
+        guard !services.isEmpty else { return services }
+        var slugs: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT serviceID, productSlug FROM serviceProduct ORDER BY productSlug") {
+            slugs[try row.decode(Int64.self, atIndex: 0), default: []].append(try row.decode(String.self, atIndex: 1))
+        }
+        return services.map { service in
+            var service = service
+            service.productSlugs = slugs[service.id] ?? []
+            return service
+        }
+    }
+}

@@ -14,56 +14,80 @@ public struct SQLiteServiceStore: ServiceStore {
 
     public func createService(_ service: Service) async throws -> Service {
         try await writer.write { db in
-            try db.execute(sql: "INSERT INTO service (name, family, description, isActive) VALUES (?, ?, ?, ?)",
-                           arguments: [service.name, service.family, service.description, service.isActive])
+            try db.execute(sql: "INSERT INTO service (name, family, description, isActive, needsValidation) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [service.name, service.family, service.description, service.isActive, service.needsValidation])
             var created = service
             created.id = db.lastInsertedRowID
+            try Self.replaceProducts(of: created.id, with: created.productSlugs, in: db)
             return created
         }
     }
 
     public func updateService(_ service: Service) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE service SET name = ?, family = ?, description = ?, isActive = ? WHERE id = ?",
-                           arguments: [service.name, service.family, service.description, service.isActive, service.id])
-            return db.changesCount == 1
+            try db.execute(sql: "UPDATE service SET name = ?, family = ?, description = ?, isActive = ?, needsValidation = ? WHERE id = ?",
+                           arguments: [service.name, service.family, service.description, service.isActive, service.needsValidation, service.id])
+            guard db.changesCount == 1 else { return false }
+            try Self.replaceProducts(of: service.id, with: service.productSlugs, in: db)
+            return true
         }
     }
 
     public func service(id: Int64) async throws -> Service? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM service WHERE id = ?", arguments: [id]).map(Service.init(row:))
+            try Self.withProducts(Row.fetchAll(db, sql: "SELECT * FROM service WHERE id = ?", arguments: [id]).map(Service.init(row:)), in: db).first
         }
     }
 
     public func service(named name: String) async throws -> Service? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM service WHERE name = ? COLLATE NOCASE", arguments: [name]).map(Service.init(row:))
+            try Self.withProducts(Row.fetchAll(db, sql: "SELECT * FROM service WHERE name = ? COLLATE NOCASE", arguments: [name])
+                .map(Service.init(row:)), in: db).first
         }
     }
 
     public func services() async throws -> [Service] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM service ORDER BY family COLLATE NOCASE, name COLLATE NOCASE").map(Service.init(row:))
+            try Self.withProducts(Row.fetchAll(db, sql: "SELECT * FROM service ORDER BY family COLLATE NOCASE, name COLLATE NOCASE")
+                .map(Service.init(row:)), in: db)
         }
     }
 
     public func requestSubscription(_ subscription: ServiceSubscription) async throws -> ServiceSubscription? {
+        try await writer.write { db in try Self.insertRequest(subscription, in: db) }
+    }
+
+    public func requestSubscriptions(_ subscriptions: [ServiceSubscription]) async throws -> [ServiceSubscription] {
+        try await writer.write { db in try subscriptions.compactMap { try Self.insertRequest($0, in: db) } }
+    }
+
+    /// One request inside the caller's transaction; nil when a live one exists. Only pending
+    /// and accepted are recorded: a request never starts refused or suspended.
+    private static func insertRequest(_ subscription: ServiceSubscription, in db: Database) throws -> ServiceSubscription? {
+        let live = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM serviceSubscription WHERE tenantID = ? AND userID = ? AND serviceID = ? AND state <> 'refused')
+            """, arguments: [subscription.tenantID, subscription.userID, subscription.serviceID]) ?? false
+        guard !live else { return nil }
+        var created = subscription
+        created.state = subscription.state == .accepted ? .accepted : .pending
+        created.reason = ""
+        created.decidedAt = created.state == .accepted ? (subscription.decidedAt ?? subscription.requestedAt) : nil
+        try db.execute(sql: """
+            INSERT INTO serviceSubscription (tenantID, userID, serviceID, state, reason, requestedAt, decidedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [created.tenantID, created.userID, created.serviceID, created.state.rawValue, "",
+                             created.requestedAt.timeIntervalSince1970, created.decidedAt?.timeIntervalSince1970])
+        created.id = db.lastInsertedRowID
+        return created
+    }
+
+    public func giveUp(id: Int64, userID: Int64, tenantID: Int64, states: Set<ServiceSubscription.State>) async throws -> ServiceSubscription? {
         try await writer.write { db in
-            let live = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM serviceSubscription WHERE tenantID = ? AND userID = ? AND serviceID = ? AND state <> 'refused')
-                """, arguments: [subscription.tenantID, subscription.userID, subscription.serviceID]) ?? false
-            guard !live else { return nil }
-            try db.execute(sql: """
-                INSERT INTO serviceSubscription (tenantID, userID, serviceID, state, reason, requestedAt) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [subscription.tenantID, subscription.userID, subscription.serviceID, ServiceSubscription.State.pending.rawValue,
-                                 "", subscription.requestedAt.timeIntervalSince1970])
-            var created = subscription
-            created.id = db.lastInsertedRowID
-            created.state = .pending
-            created.reason = ""
-            created.decidedAt = nil
-            return created
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM serviceSubscription WHERE id = ? AND userID = ? AND tenantID = ?",
+                                             arguments: [id, userID, tenantID]) else { return nil }
+            let subscription = try ServiceSubscription(row: row)
+            guard states.contains(subscription.state) else { return nil }
+            try db.execute(sql: "DELETE FROM serviceSubscription WHERE id = ?", arguments: [id])
+            return subscription
         }
     }
 
@@ -74,7 +98,7 @@ public struct SQLiteServiceStore: ServiceStore {
                sub.id AS subID, sub.tenantID AS subTenantID, sub.userID AS subUserID, sub.serviceID AS subServiceID,
                sub.state AS subState, sub.reason AS subReason, sub.requestedAt AS subRequestedAt, sub.decidedAt AS subDecidedAt,
                service.name AS serviceName, service.family AS serviceFamily, service.description AS serviceDescription,
-               service.isActive AS serviceIsActive
+               service.isActive AS serviceIsActive, service.needsValidation AS serviceNeedsValidation
         FROM serviceSubscription sub
         JOIN service ON service.id = sub.serviceID
         JOIN user ON user.id = sub.userID
@@ -136,7 +160,8 @@ extension Service {
     init(row: Row) throws {
         self.init(id: try row.decode(Int64.self, forColumn: "id"), name: try row.decode(String.self, forColumn: "name"),
                   family: try row.decode(String.self, forColumn: "family"), description: try row.decode(String.self, forColumn: "description"),
-                  isActive: try row.decode(Bool.self, forColumn: "isActive"))
+                  isActive: try row.decode(Bool.self, forColumn: "isActive"),
+                  needsValidation: try row.decode(Bool.self, forColumn: "needsValidation"))
     }
 }
 
@@ -166,7 +191,9 @@ extension ServiceRequest {
         let service = Service(id: serviceID, name: try row.decode(String.self, forColumn: "serviceName"),
                               family: try row.decode(String.self, forColumn: "serviceFamily"),
                               description: try row.decode(String.self, forColumn: "serviceDescription"),
-                              isActive: try row.decode(Bool.self, forColumn: "serviceIsActive"))
+                              isActive: try row.decode(Bool.self, forColumn: "serviceIsActive"),
+                              needsValidation: try row.decode(Bool.self, forColumn: "serviceNeedsValidation"))
+        // The request lists do not read the service's product ties: none of them shows them.
         self.init(subscription: subscription, service: service, requester: try User(row: row))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Notify
 import StatusModel
 
@@ -10,6 +11,11 @@ public struct ServiceCatalog: Sendable {
     let accounts: any AccountStore
     let mails: ServiceMails
     let clock: @Sendable () -> Date
+    /// The users' trail; nil records nothing (tests of the rules alone, tools).
+    let activity: ActivityLog?
+    /// How a requester hears of a decision; nil queues the decision's mail with the decision itself.
+    let notifier: Notifier?
+    let logger: Logger
 
     /// The longest name or family, and the longest description or refusal reason, accepted.
     public static var maxNameLength: Int { 120 }
@@ -17,11 +23,15 @@ public struct ServiceCatalog: Sendable {
     public static var maxReasonLength: Int { 500 }
 
     public init(store: any ServiceStore, accounts: any AccountStore, baseURL: String, siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, activity: ActivityLog? = nil, notifier: Notifier? = nil,
+                logger: Logger = Logger(label: "statusd.services")) {
         self.store = store
         self.accounts = accounts
         self.mails = ServiceMails(baseURL: baseURL, siteName: siteName)
         self.clock = clock
+        self.activity = activity
+        self.notifier = notifier
+        self.logger = logger
     }
 
     // MARK: The catalog (operators)
@@ -31,11 +41,16 @@ public struct ServiceCatalog: Sendable {
         public var name: String
         public var family: String
         public var description: String
+        /// The products the service covers, by slug.
+        public var productSlugs: [String]
+        public var needsValidation: Bool
 
-        public init(name: String, family: String, description: String) {
+        public init(name: String, family: String, description: String, productSlugs: [String] = [], needsValidation: Bool = true) {
             self.name = name
             self.family = family
             self.description = description
+            self.productSlugs = productSlugs
+            self.needsValidation = needsValidation
         }
     }
 
@@ -57,18 +72,24 @@ public struct ServiceCatalog: Sendable {
         return service
     }
 
-    public func createService(_ form: ServiceForm, by actor: User) async throws -> Service {
+    /// `knownProducts`: the status products that exist (the web layer reads them from the status
+    /// store); a slug outside it is refused next to the field. Nil trusts the slugs (the demo).
+    public func createService(_ form: ServiceForm, knownProducts: Set<String>? = nil, by actor: User) async throws -> Service {
         try requireOperator(actor)
-        let checked = try await validate(form, excluding: nil)
-        return try await store.createService(Service(name: checked.name, family: checked.family, description: checked.description))
+        let checked = try await validate(form, excluding: nil, knownProducts: knownProducts)
+        return try await store.createService(Service(name: checked.name, family: checked.family, description: checked.description,
+                                                     needsValidation: checked.needsValidation, productSlugs: checked.productSlugs))
     }
 
-    public func updateService(id: Int64, _ form: ServiceForm, by actor: User) async throws -> Service {
+    /// Replaces the service's fields and its product ties (as `createService`).
+    public func updateService(id: Int64, _ form: ServiceForm, knownProducts: Set<String>? = nil, by actor: User) async throws -> Service {
         var service = try await service(id: id, by: actor)
-        let checked = try await validate(form, excluding: id)
+        let checked = try await validate(form, excluding: id, knownProducts: knownProducts)
         service.name = checked.name
         service.family = checked.family
         service.description = checked.description
+        service.needsValidation = checked.needsValidation
+        service.productSlugs = Array(Set(checked.productSlugs)).sorted()
         guard try await store.updateService(service) else { throw UnknownService() }
         return service
     }
@@ -81,16 +102,20 @@ public struct ServiceCatalog: Sendable {
         return service
     }
 
-    private func validate(_ form: ServiceForm, excluding id: Int64?) async throws -> ServiceForm {
+    private func validate(_ form: ServiceForm, excluding id: Int64?, knownProducts: Set<String>?) async throws -> ServiceForm {
         let checked = ServiceForm(name: form.name.trimmingCharacters(in: .whitespacesAndNewlines),
                                   family: form.family.trimmingCharacters(in: .whitespacesAndNewlines),
-                                  description: form.description.trimmingCharacters(in: .whitespacesAndNewlines))
+                                  description: form.description.trimmingCharacters(in: .whitespacesAndNewlines),
+                                  productSlugs: Array(Set(form.productSlugs)).sorted(), needsValidation: form.needsValidation)
         var errors = FormErrors()
         if checked.name.isEmpty { errors.add("name", "error_required") }
         if checked.name.count > Self.maxNameLength { errors.add("name", "service_error_too_long") }
         if checked.family.isEmpty { errors.add("family", "error_required") }
         if checked.family.count > Self.maxNameLength { errors.add("family", "service_error_too_long") }
         if checked.description.count > Self.maxTextLength { errors.add("description", "service_error_too_long") }
+        if let knownProducts, checked.productSlugs.contains(where: { !knownProducts.contains($0) }) {
+            errors.add("products", "service_error_unknown_product")
+        }
         if errors.isEmpty, let other = try await store.service(named: checked.name), other.id != id {
             errors.add("name", "service_name_taken")
         }
@@ -111,15 +136,6 @@ public struct ServiceCatalog: Sendable {
     }
 
     // MARK: Subscriptions (a tenant's users)
-
-    /// "Demander l'accès": a pending request of `user` in `tenantID` for an active service.
-    public func request(serviceID: Int64, by user: User, tenantID: Int64) async throws -> ServiceSubscription {
-        _ = try await role(of: user, in: tenantID)
-        guard let service = try await store.service(id: serviceID), service.isActive else { throw UnknownService() }
-        let subscription = ServiceSubscription(tenantID: tenantID, userID: user.id, serviceID: service.id, requestedAt: clock())
-        guard let created = try await store.requestSubscription(subscription) else { throw DuplicateServiceRequest() }
-        return created
-    }
 
     /// One line of the catalog as a tenant's user sees it: the service and the user's latest
     /// subscription to it, if any.
@@ -168,14 +184,34 @@ public struct ServiceCatalog: Sendable {
         guard request.subscription.state == decision.from else { throw SubscriptionStateChanged(current: request.subscription.state) }
         let now = clock()
         let mail = mails.decision(decision, request: request, tenant: try await accounts.tenant(id: tenantID), reason: reason)
-        guard try await store.decide(id: subscriptionID, tenantID: tenantID, decision: decision, reason: reason, at: now, mail: mail) else {
+        // With a notifier the mail goes through it (the requester's choice: bell, mail or both),
+        // so a decision makes exactly one notification; without, it is queued with the decision.
+        guard try await store.decide(id: subscriptionID, tenantID: tenantID, decision: decision, reason: reason, at: now,
+                                     mail: notifier == nil ? mail : nil) else {
             let current = try await store.request(id: subscriptionID, tenantID: tenantID)?.subscription.state ?? decision.from
             throw SubscriptionStateChanged(current: current)
         }
         request.subscription.state = decision.to
         request.subscription.reason = reason
         request.subscription.decidedAt = now
+        await tell(request, of: decision, reason: reason, mail: mail)
         return request
+    }
+
+    /// The requester's trail and notification of a decision already written: neither failing
+    /// undoes it, so a failure is logged, never thrown.
+    private func tell(_ request: ServiceRequest, of decision: ServiceDecision, reason: String, mail: Mail?) async {
+        let requester = request.requester
+        await activity?.record(userID: requester.id, tenantID: request.subscription.tenantID, decision.activityKind,
+                               subject: request.service.name, detail: reason, link: ServiceMails.tabPath)
+        guard let notifier else { return }
+        let words = mails.notification(decision, service: request.service.name, reason: reason, language: requester.language)
+        do {
+            try await notifier.notify(userID: requester.id, kind: .serviceDecision, title: words.title, body: words.body,
+                                      link: ServiceMails.tabPath, mail: mail)
+        } catch {
+            logger.error("decision notification not written", metadata: ["subscription": "\(request.id)", "error": "\(error)"])
+        }
     }
 
     /// The dashboard's counts: services with an accepted subscription, and pending requests.
@@ -183,7 +219,7 @@ public struct ServiceCatalog: Sendable {
         try await store.counts(tenantID: tenantID)
     }
 
-    private func role(of user: User, in tenantID: Int64) async throws -> Membership.Role {
+    func role(of user: User, in tenantID: Int64) async throws -> Membership.Role {
         guard let membership = try await accounts.memberships(userID: user.id).first(where: { $0.tenant.id == tenantID }) else {
             throw NotAllowed()
         }

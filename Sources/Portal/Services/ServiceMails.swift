@@ -9,6 +9,9 @@ struct ServiceMails: Sendable {
     /// The site's name (branding), in the requester's language: text and signature.
     let names: StatusConfig.Branding.Text
 
+    /// The profile's Services tab, where a requester reads where their subscriptions stand.
+    static let tabPath = "/account/services"
+
     init(baseURL: String, siteName: StatusConfig.Branding.Text) {
         self.baseURL = baseURL
         self.names = siteName
@@ -18,7 +21,7 @@ struct ServiceMails: Sendable {
         let user = request.requester
         let service = request.service.name
         let account = tenant.map { "\($0.name) (\($0.code))" } ?? ""
-        let link = MailLinks.localized("\(baseURL)/services", language: user.language)
+        let link = MailLinks.localized("\(baseURL)\(Self.tabPath)", language: user.language)
         let english = user.language == "en"
         let siteName = names.text(user.language)
         switch (decision, english) {
@@ -40,6 +43,21 @@ struct ServiceMails: Sendable {
                             + (reason.isEmpty ? [] : ["Motif : \(reason)"]) + ["Vos abonnements sont listés sur \(siteName) :"], link: link)
         case (.suspend, _), (.reactivate, _):
             return nil
+        }
+    }
+
+    /// The notification under the bell for a decision, in the requester's language.
+    func notification(_ decision: ServiceDecision, service: String, reason: String, language: String) -> (title: String, body: String) {
+        let english = language == "en"
+        switch (decision, english) {
+        case (.accept, true): return ("Your access to \(service) was accepted", "")
+        case (.accept, false): return ("Votre accès à \(service) est accepté", "")
+        case (.refuse, true): return ("Your access to \(service) was refused", reason.isEmpty ? "" : "Reason: \(reason)")
+        case (.refuse, false): return ("Votre accès à \(service) est refusé", reason.isEmpty ? "" : "Motif : \(reason)")
+        case (.suspend, true): return ("Your access to \(service) was suspended", "")
+        case (.suspend, false): return ("Votre accès à \(service) est suspendu", "")
+        case (.reactivate, true): return ("Your access to \(service) was restored", "")
+        case (.reactivate, false): return ("Votre accès à \(service) est rétabli", "")
         }
     }
 

@@ -5,8 +5,10 @@ import Notify
 /// the tenant, so another tenant's subscription is never found; a decision's mail is written in
 /// the same transaction as the decision.
 public protocol ServiceStore: Sendable {
+    /// Writes the service and its product ties in one transaction.
     func createService(_ service: Service) async throws -> Service
-    /// Replaces name, family, description and active flag; false when there is no such service.
+    /// Replaces name, family, description, active flag, validation flag and product ties (in
+    /// one transaction); false when there is no such service.
     func updateService(_ service: Service) async throws -> Bool
     func service(id: Int64) async throws -> Service?
     /// Every service, retired ones included, by family then name.
@@ -14,9 +16,18 @@ public protocol ServiceStore: Sendable {
     /// The service with this name (case-insensitive), to keep names unique.
     func service(named name: String) async throws -> Service?
 
-    /// Records a pending request unless the user already has a pending or accepted subscription
+    /// Records a request in the state it carries (pending, or accepted at once with its
+    /// `decidedAt`) unless the user already has a pending, accepted or suspended subscription
     /// to the service in this tenant (checked in the same transaction): nil then.
     func requestSubscription(_ subscription: ServiceSubscription) async throws -> ServiceSubscription?
+    /// Several requests in one transaction, each as `requestSubscription`; returns those
+    /// recorded, in order (duplicates of a live subscription skipped).
+    func requestSubscriptions(_ subscriptions: [ServiceSubscription]) async throws -> [ServiceSubscription]
+    /// Ends the user's own subscription `id` in `tenantID` if it is still in one of `states`:
+    /// the row goes (a pending or accepted one is not history worth keeping; the trail keeps
+    /// the fact). Returns the subscription as it was, nil when there is no such subscription
+    /// of this user and tenant in those states (nothing changed).
+    func giveUp(id: Int64, userID: Int64, tenantID: Int64, states: Set<ServiceSubscription.State>) async throws -> ServiceSubscription?
     /// One subscription of `tenantID` with its service and requester; nil for another tenant's.
     func request(id: Int64, tenantID: Int64) async throws -> ServiceRequest?
     /// The tenant's subscriptions: pending first, then the newest requests.

@@ -117,10 +117,12 @@ struct ProductConsoleController<Store: StatusStore>: Sendable {
         // abs(Int.min) would stop the process), so the range is checked before anything else.
         let position = Int(form.position.orEmpty.trimmingCharacters(in: .whitespaces)) ?? 0
         if !ConsoleProductRules.positions.contains(position) { errors["position"] = "error_position_range" }
-        let visibility = Product.Visibility(rawValue: form.visibility.orEmpty) ?? .public
+        // Absent is public (the add form's default); anything else must be one of the four.
+        let visibility = form.visibility.map { Product.Visibility(rawValue: $0) } ?? .public
+        if visibility == nil { errors["visibility"] = "error_visibility_invalid" }
         let existing = try await store.product(slug: slug)
         guard errors.isEmpty else { return try await productsPage(request, csrf: csrf, form: form, errors: errors, status: .unprocessableContent) }
-        let product = Product(slug: slug, name: name, family: family.isEmpty ? name : family, position: position, visibility: visibility,
+        let product = Product(slug: slug, name: name, family: family.isEmpty ? name : family, position: position, visibility: visibility ?? .public,
                               monitoredSince: existing?.monitoredSince ?? clock(), hasChecks: false, origin: .console)
         do {
             try await store.saveConsoleProduct(product)

@@ -25,8 +25,10 @@ struct ServiceRequestsController: Sendable {
             guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
             let language = pages.language(of: request)
             do {
-                _ = try await ServiceAnswers.run { try await services.request(serviceID: id, by: caller.user, tenantID: caller.tenant.id) }
-                return try await servicesPage(request, caller: caller, notice: pages.catalog.text("services_requested", language))
+                let created = try await ServiceAnswers.run { try await services.request(serviceID: id, by: caller.user, tenantID: caller.tenant.id) }
+                // A service without validation is accepted at once: the notice says which happened.
+                let notice = created.state == .accepted ? "services_accepted_at_once" : "services_requested"
+                return try await servicesPage(request, caller: caller, notice: pages.catalog.text(notice, language))
             } catch is DuplicateServiceRequest {
                 return try await servicesPage(request, caller: caller,
                                               refused: pages.catalog.text("services_request_exists", language), status: .conflict)

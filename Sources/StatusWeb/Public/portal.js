@@ -231,3 +231,54 @@
     if (close) { close.addEventListener("click", function () { dialog.close(); }); }
   });
 })();
+// SERVICES: the profile's Services tab. "+ Ajouter un service" opens the catalog in a dialog
+// (the page /account/services/add, its panel fetched and its search and pages followed in
+// place); "Ajouter" posts as on the page. "Abandonner" asks first, then posts; without
+// JavaScript both links open their pages.
+(function () {
+  var link = document.querySelector("[data-catalog-dialog]");
+  var dialog = link && document.getElementById(link.dataset.catalogDialog);
+  var body = document.getElementById("service-catalog-body");
+  if (link && dialog && body && dialog.showModal && window.fetch && window.DOMParser) {
+    var load = function (address) {
+      return fetch(address, { credentials: "same-origin" }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        var panel = html && new DOMParser().parseFromString(html, "text/html").getElementById("service-catalog-panel");
+        if (!panel) { window.location.href = address; return; }
+        body.replaceChildren.apply(body, Array.from(panel.childNodes));
+      });
+    };
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      load(link.href).then(function () {
+        dialog.showModal();
+        var box = document.getElementById("catalog-q");
+        if (box) { box.focus(); }
+      }).catch(function () { window.location.href = link.href; });
+    });
+    body.addEventListener("submit", function (event) {
+      if (event.target.id !== "catalog-search") { return; }
+      event.preventDefault();
+      load("/account/services/add?" + new URLSearchParams(new FormData(event.target)).toString());
+    });
+    body.addEventListener("click", function (event) {
+      var pager = event.target.closest && event.target.closest(".pager a");
+      if (!pager) { return; }
+      event.preventDefault();
+      load(pager.getAttribute("href"));
+    });
+    var close = document.getElementById("service-catalog-close");
+    if (close) { close.addEventListener("click", function () { dialog.close(); }); }
+  }
+  var form = document.getElementById("give-up-form");
+  document.querySelectorAll("[data-give-up]").forEach(function (giveUp) {
+    if (!form) { return; }
+    giveUp.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (!window.confirm(giveUp.dataset.giveUp)) { return; }
+      form.action = giveUp.getAttribute("href");
+      form.submit();
+    });
+  });
+})();

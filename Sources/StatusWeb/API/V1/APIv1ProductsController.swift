@@ -102,7 +102,7 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
 
     private func visibility(_ text: String?) throws -> Product.Visibility? {
         guard let text else { return nil }
-        guard let visibility = Product.Visibility(rawValue: text) else { throw APIError.invalid("visibility", "visibility is public or hidden.") }
+        guard let visibility = Product.Visibility(rawValue: text) else { throw APIError.invalid("visibility", "visibility is public, customers, private or hidden.") }
         return visibility
     }
 
