@@ -19,7 +19,10 @@ extension StatusdApp {
                                     queued: @escaping @Sendable () -> Void, logger: Logger) -> StatusEventFollower {
         StatusEventFollower(events: store, audience: SQLiteNotificationStore(database: database), notifier: notifier(database: database),
                             baseURL: config.baseURL, siteName: config.branding.name,
-                            productNames: { Dictionary(try await store.products().map { ($0.slug, $0.name) }) { first, _ in first } },
+                            productNames: {
+                                // Hidden products are off the grid: their events are nobody's news.
+                                Dictionary(try await store.products().filter { $0.visibility != .hidden }.map { ($0.slug, $0.name) }) { first, _ in first }
+                            },
                             queued: queued, logger: logger)
     }
 }

@@ -80,17 +80,26 @@ public final class StatusEventFollower: ServiceLifecycle.Service, Sendable {
     private func tell(_ event: StatusEvent, names: [String: String]) async throws -> Int {
         var told = 0
         for user in try await audience.usersFollowing(productSlugs: event.productSlugs) {
-            // Only the user's own products are named: another product of the same incident may be one they cannot see.
-            let mine = try await audience.products(ofUser: user.id, among: event.productSlugs)
+            // Only the user's own products are named: another product of the same incident may be
+            // one they cannot see. A product without a name is off the grid (hidden): not news.
+            let mine = try await audience.products(ofUser: user.id, among: event.productSlugs).filter { names[$0] != nil }
             guard let first = mine.first else { continue }
             let products = mine.map { names[$0] ?? $0 }.joined(separator: ", ")
             let title = notices.title(event, products: products, language: user.language)
             let body = event.message.trimmingCharacters(in: .whitespacesAndNewlines)
             let link = "/products/\(first)"
-            if try await notifier.notify(userID: user.id, kind: .statusEvent, title: title, body: body, link: link,
-                                         mail: notices.mail(to: user, title: title, body: body, link: link),
-                                         once: "status-event:\(event.id):\(user.id)") {
-                told += 1
+            let key = "status-event:\(event.id):\(user.id)"
+            do {
+                if try await notifier.notify(userID: user.id, kind: .statusEvent, title: title, body: body, link: link,
+                                             mail: notices.mail(to: user, title: title, body: body, link: link), once: key) {
+                    told += 1
+                }
+            } catch let error as MailError {
+                // An address no mail server would take must not hold the journal up: the notification goes without it.
+                logger.warning("status event mail refused", metadata: ["user": "\(user.id)", "error": "\(error)"])
+                if try await notifier.notify(userID: user.id, kind: .statusEvent, title: title, body: body, link: link, mail: nil, once: key) {
+                    told += 1
+                }
             }
         }
         return told
