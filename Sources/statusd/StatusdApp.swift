@@ -53,7 +53,7 @@ enum StatusdApp {
         ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL,
                        siteName: config.branding.name)
         // PROFILE → SERVICES merge: once ServiceCatalog takes them (SERVICES' branch), add
-        // `notifier: notifier(database: database), activity: activityLog(database: database)` above.
+        // `activity: activityLog(database: database), notifier: notifier(database: database)` above (after siteName).
     }
 
     /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
