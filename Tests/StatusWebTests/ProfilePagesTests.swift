@@ -85,6 +85,24 @@ import Testing
         }
     }
 
+    @Test func aUserOfTwoCustomerAccountsSwitchesFromTheGeneralTab() async throws {
+        let world = try await World()
+        let member = world.base.member
+        let other = try await world.base.accountStore.createTenant(Tenant(code: "2000", name: "Client B"))
+        try await world.base.database.writer.write { db in
+            try db.execute(sql: "INSERT INTO membership (userID, tenantID, role) VALUES (?, ?, 'member')", arguments: [member.user.id, other.id])
+        }
+        try await world.test { client in
+            let (_, page) = try await Self.get(client, "/account", member.session)
+            #expect(page.contains("<option value=\"\(try await world.tenantID)\" selected>Client A (1000)</option>"), "the current one is chosen")
+            #expect(page.contains("<option value=\"\(other.id)\">Client B (2000)</option>"))
+            let switched = try await Self.post(client, "/account/tenant", member.session, "csrf=\(member.csrf)&tenant=\(other.id)")
+            #expect(switched.status == .seeOther)
+            let (_, after) = try await Self.get(client, "/account", member.session)
+            #expect(after.contains("<dd id=\"account-tenant\">Client B</dd>"))
+        }
+    }
+
     @Test func aWrongEditShowsEachMessageNextToItsFieldAndKeepsWhatWasTyped() async throws {
         let world = try await World()
         let member = world.base.member
