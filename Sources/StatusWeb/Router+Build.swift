@@ -16,7 +16,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     router.add(middleware: ErrorPageMiddleware(pages: site.pages, logger: site.logger))
     let pageGroup = router.group()
     if let accounts = site.accounts {
-        pageGroup.add(middleware: SessionAuthenticator(accounts: accounts))
+        pageGroup.add(middleware: SessionAuthenticator(accounts: accounts, notifier: site.notifier))
         pageGroup.add(middleware: AudienceMiddleware(services: site.serviceCatalog))
         pageGroup.add(middleware: PageVisitorMiddleware())
         // Again inside the visitor's scope: a signed-in user's 404 or 403 page keeps their menu
@@ -68,7 +68,10 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     LoginController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
     PasswordController(accounts: accounts, pages: pages, providers: providers).addRoutes(to: routes)
     let homeBlocks = site.knowledgeBase.map { KnowledgeBaseLanding(knowledgeBase: $0, calendar: site.calendar, clock: site.clock, products: products) }
-    AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn, knowledgeBase: homeBlocks).addRoutes(to: routes)
+    AccountController(accounts: accounts, pages: pages, calendar: site.calendar, signIn: site.openIDSignIn, serviceCatalog: site.serviceCatalog,
+                      knowledgeBase: homeBlocks).addRoutes(to: routes)
+    if let activity = site.activity { AccountActivityController(activity: activity, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
+    if let notifier = site.notifier { NotificationsController(notifier: notifier, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
     TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
     if let tickets = site.tickets, let attachments = site.attachments {

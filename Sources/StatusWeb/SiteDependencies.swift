@@ -41,6 +41,10 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let trustedProxies: Set<String>
     /// Article and ticket attachments (uploads, the intake, downloads); nil serves no attachment routes.
     let attachments: AttachmentServices?
+    /// The bell: notifications, their unread count on every signed-in page, the choices per kind; nil serves no `/notifications`.
+    let notifier: Notifier?
+    /// The users' own trail; nil serves no "Activités" tab.
+    let activity: ActivityLog?
     let pages: Pages
     let assets: StaticAssets
     let cache = PageCache()
@@ -62,8 +66,12 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         trustedProxies: [String] = [],
         attachments: AttachmentServices? = nil,
         branding: StatusConfig.Branding = StatusConfig.Branding(),
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        notifier: Notifier? = nil,
+        activity: ActivityLog? = nil
     ) async throws {
+        self.notifier = notifier
+        self.activity = activity
         self.accounts = accounts
         self.outbox = outbox
         self.subscriptions = subscriptions

@@ -16,7 +16,8 @@ extension StatusdApp {
 
     static func ticketService(config: StatusConfig, database: SQLiteDatabase, forms: TicketForms) -> TicketService {
         TicketService(store: SQLiteTicketStore(database: database), accounts: SQLiteAccountStore(database: database), forms: forms,
-                      baseURL: config.baseURL, siteName: config.branding.name)
+                      baseURL: config.baseURL, siteName: config.branding.name,
+                      activity: activityLog(database: database), notifier: notifier(database: database))
     }
 
     /// The pages' ticket site, or nil (logged) when the config has no forms file.

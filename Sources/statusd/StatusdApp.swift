@@ -25,7 +25,8 @@ enum StatusdApp {
     }
 
     static func accounts(config: StatusConfig, database: SQLiteDatabase) -> AccountService {
-        AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL, siteName: config.branding.name)
+        AccountService(store: SQLiteAccountStore(database: database), baseURL: config.baseURL, siteName: config.branding.name,
+                       activity: activityLog(database: database))
     }
 
     /// Proposes each resolved incident's message on the tickets linked to it. It needs the ticket
@@ -35,7 +36,8 @@ enum StatusdApp {
         let store = SQLiteTicketStore(database: database)
         let service = TicketService(store: store, accounts: SQLiteAccountStore(database: database),
                                     forms: TicketForms(types: [], impacts: [], firstResponseHours: [:]),
-                                    baseURL: config.baseURL, siteName: config.branding.name)
+                                    baseURL: config.baseURL, siteName: config.branding.name,
+                                    activity: activityLog(database: database), notifier: notifier(database: database))
         return TicketIncidentFollower(events: events, tickets: service, cursor: store, queued: queued, logger: logger)
     }
 
@@ -49,7 +51,7 @@ enum StatusdApp {
 
     static func serviceCatalog(config: StatusConfig, database: SQLiteDatabase) -> ServiceCatalog {
         ServiceCatalog(store: SQLiteServiceStore(database: database), accounts: SQLiteAccountStore(database: database), baseURL: config.baseURL,
-                       siteName: config.branding.name)
+                       siteName: config.branding.name, activity: activityLog(database: database), notifier: notifier(database: database))
     }
 
     /// The knowledge base's import (`statusd kb import`, the demo, the benchmark).
@@ -113,6 +115,7 @@ enum StatusdApp {
         let accounts = accounts(config: config, database: database)
         let ticketFollower = ticketIncidentFollower(config: config, database: database, events: store, queued: { mail.wake() }, logger: logger)
         let signIn = config.signInProviders.isEmpty ? nil : openIDSignIn(config: config, database: database, accounts: accounts)
+        let statusEvents = statusEventFollower(config: config, database: database, store: store, queued: { mail.wake() }, logger: logger)
         let site = try await SiteDependencies(store: store, calendar: config.calendar, historyDays: config.historyDays,
                                               baseURL: config.baseURL, logger: logger, pushChecks: pushChecks, metricsText: metricsText,
                                               accounts: accounts, outbox: SQLiteOutboxStore(database: database), subscriptions: subscriptions,
@@ -120,10 +123,11 @@ enum StatusdApp {
                                               knowledgeBase: KnowledgeBaseSite(store: SQLiteKnowledgeBaseStore(database: database),
                                                                                categories: config.knowledgeBase.categories),
                                               tickets: try ticketSite(config: config, database: database, logger: logger),
-                                              announcementsChanged: { announcements.wake(); ticketFollower.wake() }, webhookPolicy: webhookPolicy(config: config),
+                                              announcementsChanged: { announcements.wake(); ticketFollower.wake(); statusEvents.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),
-                                              branding: config.branding)
+                                              branding: config.branding,
+                                              notifier: notifier(database: database), activity: activityLog(database: database))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)
         let worker = probes(config: config, store: store, region: defaultRegion, logger: logger)
@@ -132,7 +136,7 @@ enum StatusdApp {
             // A crowd opening the page at once (an outage) connects faster than accept runs: a
             // backlog as deep as nginx's keeps those connections instead of refusing them.
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "statusd", backlog: 1024),
-            services: [retention, worker, announcements, ticketFollower, webhooks] + mail.services,
+            services: [retention, worker, announcements, ticketFollower, statusEvents, webhooks] + mail.services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? config.listen.port
                 let host = config.listen.host.contains(":") ? "[\(config.listen.host)]" : config.listen.host

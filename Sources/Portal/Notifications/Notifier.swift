@@ -14,12 +14,24 @@ public struct Notifier: Sendable {
     }
 
     /// `mail` is the mail the event would send; it goes only if the user wants mail for `kind`.
+    /// With `key`, at most once per key (a journal's follower): false when it was told before.
+    @discardableResult
     public func notify(userID: Int64, kind: PortalNotification.Kind, title: String, body: String = "", link: String? = nil,
-                       mail: Mail?) async throws {
+                       mail: Mail?, once key: String? = nil) async throws -> Bool {
         let delivery = try await delivery(for: kind, userID: userID)
         let notification = delivery.inPortal
             ? PortalNotification(userID: userID, kind: kind, title: title, body: body, link: link, createdAt: clock()) : nil
-        try await store.deliver(notification, mail: delivery.byMail ? mail : nil)
+        let mail = delivery.byMail ? mail : nil
+        guard let key else {
+            try await store.deliver(notification, mail: mail)
+            return true
+        }
+        return try await store.deliver(notification, mail: mail, once: key)
+    }
+
+    /// One of the user's notifications; nil when it is not theirs.
+    public func notification(id: Int64, userID: Int64) async throws -> PortalNotification? {
+        try await store.notification(id: id, userID: userID)
     }
 
     public func delivery(for kind: PortalNotification.Kind, userID: Int64) async throws -> NotificationDelivery {

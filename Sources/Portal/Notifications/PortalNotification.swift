@@ -69,4 +69,10 @@ public protocol NotificationStore: Sendable {
     /// The user's choices; a kind they never chose is absent (its default applies).
     func deliveries(userID: Int64) async throws -> [PortalNotification.Kind: NotificationDelivery]
     func setDelivery(_ delivery: NotificationDelivery, for kind: PortalNotification.Kind, userID: Int64) async throws
+    /// One of the user's notifications; nil for another user's.
+    func notification(id: Int64, userID: Int64) async throws -> PortalNotification?
+    /// As `deliver(_:mail:)`, unless `key` was delivered before: then nothing is written and the
+    /// answer is false. What a follower of a journal needs, since it may read an event again
+    /// after a crash; the key is kept in the same transaction.
+    func deliver(_ notification: PortalNotification?, mail: Mail?, once key: String?) async throws -> Bool
 }

@@ -198,7 +198,7 @@ public struct OpenIDSignIn: Sendable {
             if let email = identity.email, email != linked.email {
                 try await store.updateEmail(providerID: provider.id, subject: identity.subject, email: email)
             }
-            return .signedIn(sessionID: try await accounts.startSession(for: user), user: user, returnTo: returnTo, activated: false, linked: false)
+            return .signedIn(sessionID: try await accounts.startSession(for: user, via: provider.name), user: user, returnTo: returnTo, activated: false, linked: false)
         }
         guard let email = identity.usableEmail else { return .emailNotVerified }
         guard var user = try await accounts.store.user(email: email) else { return .unknownAccount(email: email) }
@@ -209,7 +209,7 @@ public struct OpenIDSignIn: Sendable {
         case .active:
             // False when a second callback of the same person linked it a moment ago: still them.
             _ = try await store.link(link)
-            return .signedIn(sessionID: try await accounts.startSession(for: user), user: user, returnTo: returnTo, activated: false, linked: true)
+            return .signedIn(sessionID: try await accounts.startSession(for: user, via: provider.name), user: user, returnTo: returnTo, activated: false, linked: true)
         case .pending:
             guard user.createdAt.addingTimeInterval(AccountLifetimes.activation) > now else { return .invitationExpired }
             let firstName = identity.givenName?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -220,7 +220,7 @@ public struct OpenIDSignIn: Sendable {
                 user = try await accounts.store.user(id: user.id) ?? user
                 return user.state == .active ? try await signIn(identity, provider: provider, returnTo: returnTo) : .loginExpired
             }
-            return .signedIn(sessionID: try await accounts.startSession(for: activated), user: activated, returnTo: returnTo,
+            return .signedIn(sessionID: try await accounts.startSession(for: activated, via: provider.name), user: activated, returnTo: returnTo,
                              activated: true, linked: true)
         }
     }

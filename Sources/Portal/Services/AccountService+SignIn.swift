@@ -85,19 +85,21 @@ extension AccountService {
             return .failed
         }
         try await store.clearLoginFailures(key: LoginThrottle.pairKey(email: email, clientAddress: clientAddress))
-        let sessionID = try await startSession(for: user)
+        let sessionID = try await startSession(for: user, via: nil)
         return .success(sessionID: sessionID, user: user, mustChangePassword: passwordExpired(user))
     }
 
     /// Opens a session for a user whose identity was just proven (password, or a provider's ID
     /// token), in their first tenant; returns the id for the cookie (the store keeps its hash).
-    public func startSession(for user: User) async throws -> String {
+    /// `provider` names the provider that proved it (nil: the password), for the user's trail.
+    public func startSession(for user: User, via provider: String? = nil) async throws -> String {
         let now = clock()
         let sessionID = Secrets.token()
         let tenants = try await store.memberships(userID: user.id)
         try await store.createSession(idHash: Secrets.hash(sessionID), Session(
             userID: user.id, tenantID: tenants.first?.tenant.id, csrfToken: Secrets.token(),
             createdAt: now, expiresAt: now.addingTimeInterval(AccountLifetimes.session)))
+        await activity?.record(userID: user.id, .signedIn, detail: provider ?? "")
         return sessionID
     }
 
@@ -153,6 +155,7 @@ extension AccountService {
         try await store.setPassword(userID: user.id, passwordHash: try await passwords.hash(password), at: now)
         try await store.deleteSessions(userID: user.id, except: Secrets.hash(sessionID))
         try await store.clearLoginFailures(key: throttleKey)
+        await activity?.record(userID: user.id, .passwordChanged)
     }
 
     /// The 90-day change: `changePassword`, current password included.
@@ -194,5 +197,6 @@ extension AccountService {
             throw FormErrors("token", "reset_link_invalid")
         }
         try await store.deleteSessions(userID: user.id, except: nil)
+        await activity?.record(userID: user.id, .passwordReset)
     }
 }

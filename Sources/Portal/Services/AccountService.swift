@@ -10,6 +10,8 @@ public struct AccountService: Sendable {
     /// bcrypt, off the caller's executor; tests read its counters.
     public let passwords: PasswordHasher
     let clock: @Sendable () -> Date
+    /// The users' trail ("Activités"): sign-ins, password changes and resets, profile edits.
+    let activity: ActivityLog?
 
     /// - Parameters:
     ///   - bcryptCost: 12 or more in production; tests may go lower to stay fast. Ignored when
@@ -17,8 +19,9 @@ public struct AccountService: Sendable {
     ///   - passwords: the hasher to use (tests pass one to read its counters); by default one
     ///     of `bcryptCost`.
     public init(store: any AccountStore, baseURL: String, siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName, bcryptCost: UInt8 = 12,
-                passwords: PasswordHasher? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+                passwords: PasswordHasher? = nil, clock: @escaping @Sendable () -> Date = { Date() }, activity: ActivityLog? = nil) {
         self.store = store
+        self.activity = activity
         self.mails = AccountMails(baseURL: baseURL, siteName: siteName)
         self.passwords = passwords ?? PasswordHasher(cost: bcryptCost)
         self.clock = clock

@@ -24,6 +24,9 @@ public protocol AccountStore: Sendable {
     func user(id: Int64) async throws -> User?
     func user(email: String) async throws -> User?
     func passwordHash(userID: Int64) async throws -> String?
+    /// Replaces what the profile's "Général" tab edits: names, phone and language; false when
+    /// there is no such user.
+    func updateProfile(userID: Int64, firstName: String, lastName: String, phone: String, language: String) async throws -> Bool
 
     /// Creates a pending account (a member of `tenantID` with `role` when given), its activation
     /// token and the activation mail. Nil when the address already has an account.

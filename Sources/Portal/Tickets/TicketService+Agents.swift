@@ -18,7 +18,8 @@ extension TicketService {
         }
         let now = clock()
         let change = try TicketChange(.assign, on: ticket, message: Self.event(body, by: agent, at: now), assigneeID: .some(agentID), at: now)
-        return try await write(change, to: ticket, event: nil)
+        // A new ticket taken in hand changes state: its contact hears of it; a reassignment alone is the agents' business.
+        return try await write(change, to: ticket, event: nil, notice: change.newState != ticket.state ? .state(change.newState) : nil)
     }
 
     /// An internal note: no mail, never shown to a customer.
@@ -44,7 +45,7 @@ extension TicketService {
         let message = TicketMessage(kind: .solution, authorUserID: agent.id, authorName: agent.displayName, body: text, createdAt: now,
                                     attachments: Self.attachments(attachments))
         let change = try TicketChange(.proposeSolution, on: ticket, message: message, firstRespondedAt: now, at: now)
-        return try await write(change, to: ticket, event: .solution(author: agent.displayName, body: text))
+        return try await write(change, to: ticket, event: .solution(author: agent.displayName, body: text), notice: .solution)
     }
 
     /// A new priority with a required reason (recorded in the conversation as an event).
@@ -72,7 +73,7 @@ extension TicketService {
         try Self.requireStaff(agent)
         let ticket = try await visible(number, .staff)
         let change = try TicketChange(.close, on: ticket, at: clock())
-        return try await write(change, to: ticket, event: nil)
+        return try await write(change, to: ticket, event: nil, notice: .state(change.newState))
     }
 
     /// In one action: links every open ticket on the incident's products opened since it
@@ -113,11 +114,17 @@ extension TicketService {
                 let solution = TicketMessage(kind: .solution, authorUserID: nil, authorName: author, body: body, createdAt: at)
                 var after = current
                 after.state = next
-                let mails = self.mails.mails(.solution(author: author, body: body), ticket: after, contact: contact)
+                var mails = self.mails.mails(.solution(author: author, body: body), ticket: after, contact: contact)
+                // With a notifier, the contact's mail goes with their notification (below), as they chose.
+                if notifier != nil, let contact, mails.first?.to == User.normalize(contact.email) { mails.removeFirst() }
                 return (TicketChange(step: .proposeSolution, expectedState: current.state, newState: next, message: solution,
                                      firstRespondedAt: at, at: at, idempotencyKey: "\(key):\(current.id)"), mails)
             }
             if written { proposed += 1 }
+            if written, let notifier, let contact, let after = try await store.ticket(ticket.number, for: .staff) {
+                let mail = self.mails.mails(.solution(author: author, body: body), ticket: after, contact: contact).first
+                await tell(contact, .solution, about: after, mail: mail?.to == User.normalize(contact.email) ? mail : nil, notifier: notifier)
+            }
         }
         return proposed
     }

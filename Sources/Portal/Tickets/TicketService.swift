@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Notify
 import StatusModel
 
@@ -54,10 +55,17 @@ public struct TicketService: Sendable {
     let baseURL: String
     let siteName: StatusConfig.Branding.Text
     let clock: @Sendable () -> Date
+    /// The users' trail: tickets opened, solutions accepted or refused, cancellations.
+    let activity: ActivityLog?
+    /// When set, what agents do reaches the ticket's contact the way they chose for ticket
+    /// updates (the bell, the mail, or both); without, the contact is mailed as before.
+    let notifier: Notifier?
 
     public init(store: any TicketStore, accounts: any AccountStore, forms: TicketForms, baseURL: String,
                 siteName: StatusConfig.Branding.Text = StatusConfig.Branding.defaultName,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, activity: ActivityLog? = nil, notifier: Notifier? = nil) {
+        self.activity = activity
+        self.notifier = notifier
         self.store = store
         self.accounts = accounts
         self.forms = forms
@@ -83,7 +91,9 @@ public struct TicketService: Sendable {
             .draft(request, by: user, tenantID: tenantID)
         draft.firstResponseDueAt = forms.firstResponseDue(priority: draft.priority, openedAt: now)
         let mails = self.mails
-        return try await store.createTicket(draft, at: now) { ticket in mails.mails(.acknowledgement, ticket: ticket, contact: user) }
+        let ticket = try await store.createTicket(draft, at: now) { ticket in mails.mails(.acknowledgement, ticket: ticket, contact: user) }
+        await record(.ticketOpened, ticket, by: user)
+        return ticket
     }
 
     public func ticket(_ number: TicketNumber, for reader: TicketReader) async throws -> Ticket? {
@@ -113,7 +123,7 @@ public struct TicketService: Sendable {
                                         attachments: Self.attachments(attachments))
             let change = try TicketChange(step, on: ticket, message: message,
                                       firstRespondedAt: now, at: now)
-            return try await write(change, to: ticket, event: .reply(author: actor.displayName, body: text))
+            return try await write(change, to: ticket, event: .reply(author: actor.displayName, body: text), notice: .reply)
         }
         let message = TicketMessage(kind: .customer, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now,
                                     attachments: Self.attachments(attachments))
@@ -126,7 +136,9 @@ public struct TicketService: Sendable {
         let ticket = try await visible(number, reader)
         let now = clock()
         let change = try TicketChange(.acceptSolution, on: ticket, message: Self.event("Solution acceptée", by: actor, at: now), at: now)
-        return try await write(change, to: ticket, event: .resolved)
+        let written = try await write(change, to: ticket, event: .resolved)
+        await record(.ticketSolutionAccepted, written, by: actor)
+        return written
     }
 
     /// "Refuser la solution": the reason is required (`FormErrors("reason", …)`); back to the agent, En cours.
@@ -136,7 +148,9 @@ public struct TicketService: Sendable {
         let now = clock()
         let message = TicketMessage(kind: .refusal, authorUserID: actor.id, authorName: actor.displayName, body: text, createdAt: now)
         let change = try TicketChange(.refuseSolution, on: ticket, message: message, at: now)
-        return try await write(change, to: ticket, event: nil)
+        let written = try await write(change, to: ticket, event: nil)
+        await record(.ticketSolutionRefused, written, by: actor, detail: text)
+        return written
     }
 
     /// "Annulation de cette demande".
@@ -144,7 +158,9 @@ public struct TicketService: Sendable {
         let ticket = try await visible(number, reader)
         let now = clock()
         let change = try TicketChange(.cancel, on: ticket, message: Self.event("Demande annulée", by: actor, at: now), at: now)
-        return try await write(change, to: ticket, event: .cancelled)
+        let written = try await write(change, to: ticket, event: .cancelled)
+        await record(.ticketCancelled, written, by: actor)
+        return written
     }
 
     /// Replaces the follow-up addresses (each checked: `FormErrors("follow_up_emails", …)`).
@@ -199,15 +215,46 @@ public struct TicketService: Sendable {
     }
 
     /// Writes the change with the mails of `event` (none without), computed from the ticket as the change leaves it.
-    func write(_ change: TicketChange, to ticket: Ticket, event: TicketMails.Event?) async throws -> Ticket {
+    /// With `notice` (what an agent did) and a notifier, the contact's mail leaves the change's
+    /// transaction and goes with the contact's notification, the way they chose for ticket
+    /// updates; the follow-up addresses are mailed in the transaction as before.
+    func write(_ change: TicketChange, to ticket: Ticket, event: TicketMails.Event?, notice: TicketNotice? = nil) async throws -> Ticket {
         var mails: [Mail] = []
+        let contact = try await accounts.user(id: ticket.contactUserID)
         if let event {
             var after = ticket
             after.state = change.newState
             if let emails = change.followUpEmails { after.followUpEmails = emails }
-            mails = self.mails.mails(event, ticket: after, contact: try await accounts.user(id: ticket.contactUserID))
+            mails = self.mails.mails(event, ticket: after, contact: contact)
         }
-        guard let written = try await store.apply(change, to: ticket.number, mails: mails) else { throw NotInTenant() }
+        guard let notifier, let notice, let contact else {
+            guard let written = try await store.apply(change, to: ticket.number, mails: mails) else { throw NotInTenant() }
+            return written
+        }
+        // The contact's mail is the first one when there is one (`TicketMails` writes theirs first).
+        let contactMail = mails.first.flatMap { $0.to == User.normalize(contact.email) ? $0 : nil }
+        guard let written = try await store.apply(change, to: ticket.number, mails: contactMail == nil ? mails : Array(mails.dropFirst())) else {
+            throw NotInTenant()
+        }
+        await tell(contact, notice, about: written, mail: contactMail, notifier: notifier)
         return written
+    }
+
+    /// The contact's notification of an agent's change. The change stands whatever happens here:
+    /// a notification that cannot be written is logged, not an error for the agent.
+    func tell(_ contact: User, _ notice: TicketNotice, about ticket: Ticket, mail: Mail?, notifier: Notifier) async {
+        do {
+            try await notifier.notify(userID: contact.id, kind: .ticketUpdate, title: notice.title(number: ticket.number, language: contact.language),
+                                      body: ticket.subject, link: "/requests/\(ticket.number)", mail: mail)
+        } catch {
+            Logger(label: "statusd.tickets").error("ticket notification not written",
+                                                   metadata: ["ticket": "\(ticket.number)", "error": "\(error)"])
+        }
+    }
+
+    /// A line of the actor's own trail about the ticket.
+    func record(_ kind: ActivityEntry.Kind, _ ticket: Ticket, by actor: User, detail: String = "") async {
+        await activity?.record(userID: actor.id, tenantID: ticket.tenantID, kind, subject: ticket.number.description,
+                               detail: detail.isEmpty ? ticket.subject : detail, link: "/requests/\(ticket.number)")
     }
 }

@@ -9,6 +9,8 @@ struct SessionAuthenticator: AuthenticatorMiddleware {
     typealias Context = StatusRequestContext
     static let cookieName = "sid"
     let accounts: AccountService
+    /// The bell's count (one COUNT per signed-in request); nil when the site keeps no notifications.
+    var notifier: Notifier? = nil
 
     func authenticate(request: Request, context: Context) async throws -> Identity? {
         guard let id = request.cookies[Self.cookieName]?.value, !id.isEmpty,
@@ -17,7 +19,8 @@ struct SessionAuthenticator: AuthenticatorMiddleware {
         let current = memberships.first { $0.tenant.id == found.session.tenantID }
         return .user(SignedInUser(sessionID: id, session: found.session, user: found.user, tenant: current?.tenant,
                                   role: current?.role, memberships: memberships,
-                                  passwordExpired: accounts.passwordExpired(found.user)))
+                                  passwordExpired: accounts.passwordExpired(found.user),
+                                  unreadNotifications: try await notifier?.unreadCount(userID: found.user.id) ?? 0))
     }
 }
 
