@@ -73,6 +73,7 @@ import Testing
             #expect(html.contains("value=\"stream\" checked"), "the ticked box stays ticked")
             #expect(!html.contains("id=\"needsValidation\" checked"), "the unticked validation box stays unticked")
             #expect(try await world.catalog.activeServices().isEmpty, "nothing was written")
+            #expect(!html.contains("id=\"notice\""), "no empty notice")
 
             (status, html) = try await Self.post(client, "/staff/services", staff.session,
                                                  "csrf=\(staff.csrf)&name=Cegid+Stream&family=Vid%C3%A9o&products%5B%5D=stream&products%5B%5D=loop")
