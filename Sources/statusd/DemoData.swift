@@ -25,10 +25,11 @@ struct DemoData {
 
     static let families = ["Services en ligne", "Paie et RH", "Comptabilité et ERP"]
 
-    /// Products only the customers of a service covering them see: the paie is private, so
-    /// the demo shows it under "Mes services" to the member whose "Yourcegid Paie" is accepted,
-    /// and to nobody outside the customer account.
-    static let privateProducts: Set<String> = ["yourcegid-paie"]
+    /// Products only the customers of a service covering them see: "Cegid Temps et Activités"
+    /// comes with the "Yourcegid Paie" service, so the demo shows it under "Mes services" to the
+    /// member whose request for it is accepted, and to nobody outside the customer account. (Not
+    /// the paie itself: its incident is the public pages' showcase.)
+    static let privateProducts: Set<String> = ["cegid-temps-activites"]
 
     static let products: [DemoProduct] = [
         .init(slug: "cegid-loop", name: "Cegid Loop", family: families[0], milliseconds: 180),

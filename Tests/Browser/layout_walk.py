@@ -18,8 +18,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE, ADMIN_LINK, OPERATOR_LINK, SHOTS = sys.argv[1:5]
 STEPS = []
 PUBLIC = ["/", "/products/loop", "/login", "/password/forgot", "/subscribe", "/no/such/page", "/kb", "/kb?q=facture"]
-CUSTOMER = ["/account", "/account/subscriptions", "/services", "/admin/users", "/admin/services", "/password/change",
-            "/account/activity", "/notifications"]
+CUSTOMER = ["/account", "/account/subscriptions", "/account/services", "/account/services/add", "/services", "/admin/users", "/admin/services",
+            "/password/change", "/account/activity", "/notifications"]
 CONSOLE = ["/staff/incidents", "/staff/maintenance", "/staff/products", "/staff/tenants", "/staff/services", "/staff/outbox", "/staff/api-keys", "/staff/kb", "/staff/kb/new"]
 
 

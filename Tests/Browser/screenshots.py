@@ -47,8 +47,9 @@ def images_drawn(driver):
 
 @step
 def grid_at_1280(driver):
+    # The demo's twelve products but one: Cegid Temps et Activités is private, not on the public grid.
     whole_page(driver, "/?lang=fr", 1280, "grid.png",
-               lambda d: images_drawn(d) and len(d.find_elements(By.CSS_SELECTOR, "tr.product-row")) >= 12)
+               lambda d: images_drawn(d) and len(d.find_elements(By.CSS_SELECTOR, "tr.product-row")) >= 11)
 
 
 @step

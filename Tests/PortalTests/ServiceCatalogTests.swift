@@ -160,7 +160,7 @@ import Testing
         #expect(mails.map(\.to) == ["john@client.fr", "marie@client.fr"])
         #expect(mails[0].language == "en")
         #expect(mails[0].subject == "Your access to Cegid <Stream> & co was accepted")
-        #expect(mails[0].text.contains("\(PortalFixture.baseURL)/services"))
+        #expect(mails[0].text.contains("\(PortalFixture.baseURL)/account/services"))
         #expect(mails[0].text.contains("Client 90266482 (90266482)"))
         #expect(mails[1].language == "fr")
         #expect(mails[1].subject == "Votre accès à Cegid <Stream> & co est refusé")

@@ -50,6 +50,8 @@ struct APIWorld {
         subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: base.database), baseURL: "http://status.test")
         site = try await SiteDependencies(store: store, calendar: SiteFixture.calendar, historyDays: 25, baseURL: "http://status.test",
                                     logger: Logger(label: "test"), accounts: accounts, subscriptions: subscriptions,
+                                    serviceCatalog: ServiceCatalog(store: SQLiteServiceStore(database: base.database), accounts: base.store,
+                                                                   baseURL: "http://status.test"),
                                     knowledgeBase: try await TestKnowledgeBase.make(database: base.database).0,
                                     tickets: TicketSite(service: TicketService(store: SQLiteTicketStore(database: base.database), accounts: base.store,
                                                                                forms: TicketStaffWorld.forms, baseURL: "http://status.test")),

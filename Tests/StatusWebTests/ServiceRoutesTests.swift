@@ -88,7 +88,7 @@ import Testing
             #expect(html.contains("id=\"name-error\">Ce champ est obligatoire."))
             #expect(html.contains("value=\"Services en ligne\""))
             (status, html) = try await Self.post(client, "/staff/services", staff.session,
-                                                 "csrf=\(staff.csrf)&name=Cegid+Stream&family=Services+en+ligne&description=Diffusion")
+                                                 "csrf=\(staff.csrf)&name=Cegid+Stream&family=Services+en+ligne&description=Diffusion&needsValidation=on")
             #expect(status == .ok)
             #expect(html.contains("Service créé : Cegid Stream"))
             let service = try #require(try await world.catalog.activeServices().first)
@@ -135,7 +135,7 @@ import Testing
         let mails = try await world.mails().filter { $0.subject.contains("Cegid Stream") }
         #expect(mails.map(\.to) == ["member@a.fr"])
         #expect(mails.first?.subject == "Votre accès à Cegid Stream est accepté")
-        #expect(mails.first?.text.contains("http://status.test/services") == true)
+        #expect(mails.first?.text.contains("http://status.test/account/services") == true)
     }
 
     @Test func aRefusalKeepsItsReasonAndATooLongOneIsShownNextToTheField() async throws {

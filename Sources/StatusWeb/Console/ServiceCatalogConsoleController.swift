@@ -76,7 +76,8 @@ struct ServiceCatalogConsoleController: Sendable {
         var errors: [String: String] = [:]
         var products: [ConsoleView.Choice] = []
         var needsValidation = true
-        var notice = ""
+        /// Nil without one: an empty string would still open the template's section.
+        var notice: String?
         var items: [Row] = []
     }
 
@@ -112,7 +113,7 @@ struct ServiceCatalogConsoleController: Sendable {
         let language = pages.language(of: request)
         let all = try await ServiceAnswers.run { try await services.allServices(by: staff.user) }
         var (view, names) = try await view(request, staff: staff, titleKey: "staff_services_title", form: form, errors: errors)
-        view.notice = notice
+        view.notice = notice.isEmpty ? nil : notice
         view.items = all.map { service in
             Row(id: String(service.id), name: service.name, family: service.family, description: service.description, active: service.isActive,
                 stateText: pages.catalog.text(service.isActive ? "staff_services_state_active" : "staff_services_state_retired", language),

@@ -167,11 +167,12 @@ struct AccountServicesController: Sendable {
     private func catalogPage(_ request: Request, caller: TenantCaller, error: String? = nil,
                              status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = pages.language(of: request)
-        let parameters = request.uri.queryParameters
-        let q = parameters.get("q").map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-        let family = parameters.get("family").map { String($0) } ?? ""
+        // As the search form sends it: "+" is a space.
+        let parameters = FormQuery.values(request)
+        let q = (parameters["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let family = parameters["family"] ?? ""
         // Range-checked before any arithmetic: a page number from a request never overflows.
-        let asked = parameters.get("page").flatMap { Int($0) }.flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 1
+        let asked = parameters["page"].flatMap { Int($0) }.flatMap { (1...10_000).contains($0) ? $0 : nil } ?? 1
         let entries = try await ServiceAnswers.run { try await services.catalog(for: caller.user, tenantID: caller.tenant.id) }
             .filter(\.service.isActive)
         let families = Array(Set(entries.map(\.service.family))).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
