@@ -9,7 +9,7 @@ Activités, and under the bell, whose count drops once read. Phase "suspend": th
 suspends the first. Phase "member-loses": its private product is gone from the member's grid.
 Pages are shot at 1280 and 390 px and must not scroll sideways.
 
-Run by Tests/EndToEndTests/ServicesBrowserTests.swift:
+Run by Tests/EndToEndTests/CustomerPortalBrowserTests.swift:
     /usr/bin/python3 services_walk.py BASE_URL PHASE SCREENSHOTS_FOLDER LINK
 LINK is the activation link of the phase's person (operator, member, administrator), or "-".
 Closes with "N passed, M failed"; exits 1 on any failure.
@@ -154,7 +154,7 @@ if PHASE == "member":
         check(driver, FREE, dialog)
         check(driver, CHECKED, dialog)
         click_in(dialog, "Ajouter")
-        wait(driver, lambda d: "Vous vous êtes abonné(e) à 2 service(s)" in body(d))
+        wait(driver, lambda d: "Vous vous êtes abonné(e) à 2 service" in body(d))
         shot(driver, "account-services")
 
     @step
