@@ -41,6 +41,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let trustedProxies: Set<String>
     /// Article and ticket attachments (uploads, the intake, downloads); nil serves no attachment routes.
     let attachments: AttachmentServices?
+    /// The operators' news on the customers' home page; nil serves no `/staff/news` and no news on `/home`.
+    let news: (any NewsStore)?
     let pages: Pages
     let assets: StaticAssets
     let cache = PageCache()
@@ -61,6 +63,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
         attachments: AttachmentServices? = nil,
+        news: (any NewsStore)? = nil,
         branding: StatusConfig.Branding = StatusConfig.Branding(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws {
@@ -85,9 +88,11 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
         self.attachments = attachments
+        self.news = news
         var brand = SiteBrand(branding)
         brand.servesKnowledgeBase = knowledgeBase != nil
         brand.servesTickets = tickets != nil
+        brand.servesNews = news != nil && accounts != nil
         self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
                            secureCookies: secureCookies)
         self.assets = try StaticAssets.bundled(brand: brand)

@@ -123,6 +123,7 @@ enum StatusdApp {
                                               announcementsChanged: { announcements.wake(); ticketFollower.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),
+                                              news: SQLiteNewsStore(database: database),
                                               branding: config.branding)
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,
                                          historyDays: config.retention.historyDays, logger: logger)

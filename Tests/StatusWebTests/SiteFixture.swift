@@ -126,7 +126,7 @@ struct PortalSiteFixture {
                                           tickets: TicketSite(service: TicketService(store: SQLiteTicketStore(database: database), accounts: accountStore,
                                                                                      forms: try TicketFormsReader.load(file: TicketsFixture.formsFile),
                                                                                      baseURL: Self.baseURL, clock: { clock.now })),
-                                          attachments: attachments, clock: { clock.now })
+                                          attachments: attachments, news: SQLiteNewsStore(database: database), clock: { clock.now })
 
         let tenant = try await accountStore.createTenant(Tenant(code: "1000", name: "Client A"))
         func login(_ email: String) async throws -> Login {
