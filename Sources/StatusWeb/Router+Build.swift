@@ -70,6 +70,8 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     let homeBlocks = site.knowledgeBase.map { KnowledgeBaseLanding(knowledgeBase: $0, calendar: site.calendar, clock: site.clock, products: products) }
     AccountController(accounts: accounts, pages: pages, calendar: site.calendar, signIn: site.openIDSignIn, serviceCatalog: site.serviceCatalog,
                       knowledgeBase: homeBlocks).addRoutes(to: routes)
+    HomeController(store: site.store, pages: pages, calendar: site.calendar, clock: site.clock, news: site.news, tickets: site.tickets,
+                   knowledgeBase: homeBlocks).addRoutes(to: routes)
     if let activity = site.activity { AccountActivityController(activity: activity, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
     if let notifier = site.notifier { NotificationsController(notifier: notifier, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
@@ -89,6 +91,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
                                    services: services).addRoutes(to: routes)
     }
     if let tickets = site.tickets { addStaffTicketRoutes(tickets, accounts: accounts, site: site, to: routes) }
+    if let news = site.news { NewsConsoleController(news: news, pages: pages, calendar: site.calendar, clock: site.clock).addRoutes(to: routes) }
     if let outbox = site.outbox { OutboxConsoleController(outbox: outbox, pages: pages, clock: site.clock).addRoutes(to: routes) }
     if let services = site.serviceCatalog {
         ServiceRequestsController(services: services, pages: pages, calendar: site.calendar).addRoutes(to: routes)

@@ -45,6 +45,8 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
     let notifier: Notifier?
     /// The users' own trail; nil serves no "Activités" tab.
     let activity: ActivityLog?
+    /// The operators' news on the customers' home page; nil serves no `/staff/news` and no news on `/home`.
+    let news: (any NewsStore)?
     let pages: Pages
     let assets: StaticAssets
     let cache = PageCache()
@@ -65,6 +67,7 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         webhookPolicy: WebhookTargetPolicy = WebhookTargetPolicy(),
         trustedProxies: [String] = [],
         attachments: AttachmentServices? = nil,
+        news: (any NewsStore)? = nil,
         branding: StatusConfig.Branding = StatusConfig.Branding(),
         clock: @escaping @Sendable () -> Date = { Date() },
         notifier: Notifier? = nil,
@@ -93,9 +96,11 @@ public struct SiteDependencies<Store: StatusStore>: Sendable {
         self.logger = logger
         self.trustedProxies = Set(trustedProxies)
         self.attachments = attachments
+        self.news = news
         var brand = SiteBrand(branding)
         brand.servesKnowledgeBase = knowledgeBase != nil
         brand.servesTickets = tickets != nil
+        brand.servesNews = news != nil && accounts != nil
         self.pages = Pages(catalog: try MessageCatalog.bundled().branded(brand), renderer: try await PageRenderer.bundled(),
                            secureCookies: secureCookies)
         self.assets = try StaticAssets.bundled(brand: brand)

@@ -85,6 +85,7 @@ struct DemoData {
         try await writeAccounts()
         try await writeArticles()
         try await writeTickets()
+        try await writeNews()
     }
 
     /// The knowledge base's demo articles (config/kb, beside the config file), through the real

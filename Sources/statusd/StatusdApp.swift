@@ -126,6 +126,7 @@ enum StatusdApp {
                                               announcementsChanged: { announcements.wake(); ticketFollower.wake(); statusEvents.wake() }, webhookPolicy: webhookPolicy(config: config),
                                               trustedProxies: config.trustedProxies,
                                               attachments: try attachmentServices(config: config, logger: logger),
+                                              news: SQLiteNewsStore(database: database),
                                               branding: config.branding,
                                               notifier: notifier(database: database), activity: activityLog(database: database))
         let retention = RetentionService(store: store, calendar: config.calendar, resultDays: config.retention.resultDays,

@@ -18,9 +18,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE, ADMIN_LINK, OPERATOR_LINK, SHOTS = sys.argv[1:5]
 STEPS = []
 PUBLIC = ["/", "/products/loop", "/login", "/password/forgot", "/subscribe", "/no/such/page", "/kb", "/kb?q=facture"]
-CUSTOMER = ["/account", "/account/subscriptions", "/account/services", "/account/services/add", "/services", "/admin/users", "/admin/services",
-            "/password/change", "/account/activity", "/notifications"]
-CONSOLE = ["/staff/incidents", "/staff/maintenance", "/staff/products", "/staff/tenants", "/staff/services", "/staff/outbox", "/staff/api-keys", "/staff/kb", "/staff/kb/new"]
+CUSTOMER = ["/home", "/account", "/account/subscriptions", "/account/services", "/account/services/add", "/services", "/admin/users",
+            "/admin/services", "/password/change", "/account/activity", "/notifications"]
+CONSOLE = ["/staff/incidents", "/staff/maintenance", "/staff/products", "/staff/tenants", "/staff/services", "/staff/outbox", "/staff/api-keys", "/staff/kb", "/staff/kb/new", "/staff/news"]
 
 
 def step(function):
@@ -45,7 +45,8 @@ def activate_and_sign_in(driver, link, email):
     driver.find_element(By.ID, "continue").click()
     wait(driver, lambda d: d.find_element(By.ID, "password")).send_keys("Secret#2026")
     driver.find_element(By.ID, "login").click()
-    wait(driver, lambda d: d.current_url.startswith(BASE + "/account"))
+    # A customer lands on their home page (/home), staff on their account page.
+    wait(driver, lambda d: d.current_url.startswith(BASE + "/home") or d.current_url.startswith(BASE + "/account"))
 
 
 def sweep(driver, paths, who):
@@ -121,7 +122,15 @@ def portal_and_administration_pages_fit_a_phone(driver):
         box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]",
                                     driver.find_element(By.ID, element_id))
         assert box[0] >= 0 and box[1] <= 390, f"{element_id} leaves the window: {box}"
+    # Every entry of the site's menu is in the window too: the menu wraps, it never scrolls.
+    entries = driver.find_elements(By.CSS_SELECTOR, "#nav-links a")
+    assert [e.get_attribute("id") for e in entries][-1] == "menu-admin", [e.get_attribute("id") for e in entries]
+    for entry in entries:
+        box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", entry)
+        assert box[0] >= 0 and box[1] <= 390, f"{entry.get_attribute('id')} leaves the window: {box}"
     driver.save_screenshot(os.path.join(SHOTS, "admin-grid-menu-390.png"))
+    # Administration is an entry of the site's menu, which the open user menu covers: close it first.
+    driver.find_element(By.ID, "menu-user").click()
     admin.click()
     wait(driver, lambda d: d.current_url.startswith(BASE + "/admin/users"))
 

@@ -98,6 +98,14 @@ def login(driver, email, password):
     wait_text(driver, "#identity", email)
     fill(driver, password=password)
     submit(driver, "login")
+    # A customer lands on their home page; the walk goes on from their account page, as before.
+    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url or d.find_elements(By.ID, "password-error"))
+    if d_path(driver) == "/home":
+        driver.get(BASE + "/account")
+
+
+def d_path(driver):
+    return driver.current_url[len(BASE):].split("?")[0]
 
 
 def logout(driver):

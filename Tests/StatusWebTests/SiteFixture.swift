@@ -126,7 +126,7 @@ struct PortalSiteFixture {
                                           tickets: TicketSite(service: TicketService(store: SQLiteTicketStore(database: database), accounts: accountStore,
                                                                                      forms: try TicketFormsReader.load(file: TicketsFixture.formsFile),
                                                                                      baseURL: Self.baseURL, clock: { clock.now })),
-                                          attachments: attachments, clock: { clock.now },
+                                          attachments: attachments, news: SQLiteNewsStore(database: database), clock: { clock.now },
                                           // The bell and the trail, as statusd wires them (their routes are in the route table then).
                                           notifier: Notifier(store: SQLiteNotificationStore(database: database)),
                                           activity: ActivityLog(store: SQLiteActivityStore(database: database)))

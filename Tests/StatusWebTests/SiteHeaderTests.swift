@@ -138,9 +138,9 @@ import Testing
                 }
             }
             #expect(try await signIn(next: "/products/loop") == "/products/loop")
-            #expect(try await signIn(next: "//evil.test/") == "/account")
-            #expect(try await signIn(next: "https://evil.test/") == "/account")
-            #expect(try await signIn(next: "/\\evil.test") == "/account")
+            #expect(try await signIn(next: "//evil.test/") == "/home")
+            #expect(try await signIn(next: "https://evil.test/") == "/home")
+            #expect(try await signIn(next: "/\\evil.test") == "/home")
         }
     }
 

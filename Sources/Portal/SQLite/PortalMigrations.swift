@@ -104,6 +104,7 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.services.v2.products") { db in try ServiceMigrations.addProductsAndValidation(db) }
         migrator.registerMigration("portal.activity.v1") { db in try ActivityMigrations.createTables(db) }
         migrator.registerMigration("portal.notifications.v1") { db in try NotificationMigrations.createTables(db) }
+        migrator.registerMigration("portal.news.v1") { db in try NewsMigrations.createTables(db) }
     }
 
     /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its

@@ -2,7 +2,7 @@ import Foundation
 import StatusModel
 
 /// What every page shares: language, texts, title, the link to the other language, the
-/// vendor's branding, and the header's "Se connecter" or the signed-in user's menu.
+/// vendor's branding, the site's menu, and the header's "Se connecter" or the signed-in user's menu.
 struct PageChrome {
     let lang: String
     let t: [String: String]
@@ -24,6 +24,9 @@ struct PageChrome {
     let signInHref: String
     let servesKnowledgeBase: Bool
     let servesTickets: Bool
+    let servesNews: Bool
+    /// The menu of every page, as this reader may use it.
+    let navigation: [SiteNavigation.Entry]
 
     init(language: Language, catalog: MessageCatalog, title: String) {
         let brand = catalog.brand
@@ -31,12 +34,16 @@ struct PageChrome {
         logo = brand.logo?.path
         servesKnowledgeBase = brand.servesKnowledgeBase
         servesTickets = brand.servesTickets
+        servesNews = brand.servesNews
         footerLinks = brand.footerLinks(language)
         hasFooterLinks = !footerLinks.isEmpty
         phone = brand.phone
         phoneHref = brand.phoneDial.map { "tel:\($0)" }
         let visitor = PageVisitor.current
-        account = visitor?.user.map(AccountMenu.init)
+        let text = { (key: String) in catalog.text(key, language) }
+        let menu = SiteNavigation(brand: brand, visitor: visitor, text: text)
+        navigation = menu.entries
+        account = visitor?.user.map { AccountMenu($0, section: menu.section, text: text) }
         signInHref = Self.signInHref(returningTo: visitor?.path)
         let other = language == .fr ? Language.en : .fr
         self.lang = language.rawValue

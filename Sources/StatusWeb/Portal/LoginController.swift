@@ -37,7 +37,8 @@ struct LoginController: Sendable {
             let next = Self.returnPath(form.next)
             switch try await accounts.login(email: email, password: form.password.orEmpty, clientAddress: context.clientAddress) {
             case .success(let sessionID, _, let mustChange):
-                var response = Forms.redirect(to: mustChange ? "/password/change" : next ?? "/account")
+                // A customer lands on their home page; staff, who have none, go on from there to their account.
+                var response = Forms.redirect(to: mustChange ? "/password/change" : next ?? "/home")
                 response.setCookie(Forms.cookie(SessionAuthenticator.cookieName, sessionID, secure: pages.secureCookies))
                 return response
             case .failed:

@@ -33,6 +33,8 @@ struct SiteBrand: Sendable {
     var servesKnowledgeBase = false
     /// Whether the site serves support requests (the agents' queue in the staff menus).
     var servesTickets = false
+    /// Whether operators publish news (the console's news pages).
+    var servesNews = false
 
     init(_ branding: StatusConfig.Branding) {
         name = branding.name
