@@ -70,7 +70,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     let homeBlocks = site.knowledgeBase.map { KnowledgeBaseLanding(knowledgeBase: $0, calendar: site.calendar, clock: site.clock, products: products) }
     AccountController(accounts: accounts, pages: pages, signIn: site.openIDSignIn, knowledgeBase: homeBlocks).addRoutes(to: routes)
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
-    TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
+    addAdministrationRoutes(site: site, accounts: accounts, to: routes)
     if let tickets = site.tickets, let attachments = site.attachments {
         tickets.addCustomerRoutes(to: routes, site: site, accounts: accounts, attachments: attachments)
     }

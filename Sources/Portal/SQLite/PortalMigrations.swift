@@ -102,6 +102,7 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.kb.v1") { db in try KnowledgeBaseMigrations.createTables(db) }
         migrator.registerMigration("portal.tickets.v1") { db in try TicketMigrations.createTables(db) }
         migrator.registerMigration("portal.services.v2.products") { db in try ServiceMigrations.addProductsAndValidation(db) }
+        migrator.registerMigration("portal.admin.v1.requestMail") { db in try AdminSettingsMigrations.createTables(db) }
     }
 
     /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its

@@ -118,6 +118,7 @@ public struct ServiceCatalog: Sendable {
         guard let service = try await store.service(id: serviceID), service.isActive else { throw UnknownService() }
         let subscription = ServiceSubscription(tenantID: tenantID, userID: user.id, serviceID: service.id, requestedAt: clock())
         guard let created = try await store.requestSubscription(subscription) else { throw DuplicateServiceRequest() }
+        await announce(created, requester: user)  // ADMIN: the administrators' opt-in mail (ServiceCatalog+Grants.swift)
         return created
     }
 
