@@ -23,22 +23,30 @@ struct AdminRequestsController: Sendable {
             return try await refusalForm(request, caller: caller, id: id)
         }
         router.post("/admin/requests/:id/:action") { request, context in
-            let caller = try context.requireTenant()
-            let fields = try await Forms.read(AdminForm.self, from: request, context: context)
-            guard let id = Int64(try context.parameters.require("id")),
-                  let decision = ServiceDecision(rawValue: try context.parameters.require("action")) else { throw HTTPError(.notFound) }
-            let reason = fields.reason.orEmpty
-            do {
-                let decided = try await ServiceAnswers.run {
-                    try await services.decideWithReason(decision, subscriptionID: id, reason: reason, by: caller.user, tenantID: caller.tenantID)
-                }
-                return try await requestsPage(request, caller: caller,
-                                              notice: "\(admin.text("services_done_\(decision.rawValue)", request)) \(decided.service.name)")
-            } catch let errors as FormErrors {
-                return try await refusalForm(request, caller: caller, id: id, reason: reason, errors: errors, status: .unprocessableContent)
-            } catch is SubscriptionStateChanged {
-                return try await requestsPage(request, caller: caller, refused: admin.text("services_state_changed", request), status: .conflict)
+            guard let decision = ServiceDecision(rawValue: try context.parameters.require("action")) else { throw HTTPError(.notFound) }
+            return try await decide(decision, request, context)
+        }
+        // Its own route: the router does not fall back from the refusal page's path to `:action`.
+        router.post("/admin/requests/:id/refuse") { request, context in
+            try await decide(.refuse, request, context)
+        }
+    }
+
+    private func decide(_ decision: ServiceDecision, _ request: Request, _ context: StatusRequestContext) async throws -> Response {
+        let caller = try context.requireTenant()
+        let fields = try await Forms.read(AdminForm.self, from: request, context: context)
+        guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+        let reason = fields.reason.orEmpty
+        do {
+            let decided = try await ServiceAnswers.run {
+                try await services.decideWithReason(decision, subscriptionID: id, reason: reason, by: caller.user, tenantID: caller.tenantID)
             }
+            return try await requestsPage(request, caller: caller,
+                                          notice: "\(admin.text("services_done_\(decision.rawValue)", request)) \(decided.service.name)")
+        } catch let errors as FormErrors {
+            return try await refusalForm(request, caller: caller, id: id, reason: reason, errors: errors, status: .unprocessableContent)
+        } catch is SubscriptionStateChanged {
+            return try await requestsPage(request, caller: caller, refused: admin.text("services_state_changed", request), status: .conflict)
         }
     }
 
