@@ -246,6 +246,12 @@
       }
     });
   });
+  // On a phone the side menu is a strip: the current page's entry is brought into it.
+  var current = document.querySelector("#admin-nav ul [aria-current]");
+  var strip = document.getElementById("admin-nav");
+  if (current && strip && strip.scrollWidth > strip.clientWidth) {
+    strip.scrollLeft = current.offsetLeft - strip.offsetLeft - 16;
+  }
   // "Refuser" opens its dialog; without a script the link opens the refusal's own page.
   document.querySelectorAll("[data-admin-dialog]").forEach(function (link) {
     var dialog = document.getElementById(link.dataset.adminDialog);
