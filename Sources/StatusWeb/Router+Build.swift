@@ -75,7 +75,7 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
     if let activity = site.activity { AccountActivityController(activity: activity, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
     if let notifier = site.notifier { NotificationsController(notifier: notifier, pages: pages, calendar: site.calendar).addRoutes(to: routes) }
     if let signIn = site.openIDSignIn { OpenIDController(signIn: signIn, pages: pages).addRoutes(to: routes) }
-    TenantAdminController(accounts: accounts, serviceCatalog: site.serviceCatalog, pages: pages).addRoutes(to: routes)
+    addAdministrationRoutes(site: site, accounts: accounts, to: routes)
     if let tickets = site.tickets, let attachments = site.attachments {
         tickets.addCustomerRoutes(to: routes, site: site, accounts: accounts, attachments: attachments)
     }

@@ -18,8 +18,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 BASE, ADMIN_LINK, OPERATOR_LINK, SHOTS = sys.argv[1:5]
 STEPS = []
 PUBLIC = ["/", "/products/loop", "/login", "/password/forgot", "/subscribe", "/no/such/page", "/kb", "/kb?q=facture"]
-CUSTOMER = ["/home", "/account", "/account/subscriptions", "/account/services", "/account/services/add", "/services", "/admin/users",
-            "/admin/services", "/password/change", "/account/activity", "/notifications"]
+CUSTOMER = ["/home", "/account", "/account/subscriptions", "/account/services", "/account/services/add", "/services",
+            "/admin", "/admin/users", "/admin/users?state=pending&role=admin&q=admin", "/admin/users/invite", "/admin/groups",
+            "/admin/services", "/admin/requests", "/admin/api-keys", "/admin/notifications",
+            "/password/change", "/account/activity", "/notifications"]
 CONSOLE = ["/staff/incidents", "/staff/maintenance", "/staff/products", "/staff/tenants", "/staff/services", "/staff/outbox", "/staff/api-keys", "/staff/kb", "/staff/kb/new", "/staff/news"]
 
 
@@ -133,6 +135,33 @@ def portal_and_administration_pages_fit_a_phone(driver):
     driver.find_element(By.ID, "menu-user").click()
     admin.click()
     wait(driver, lambda d: d.current_url.startswith(BASE + "/admin/users"))
+
+
+@step
+def administration_asks_before_revoking_a_key_on_a_phone(driver):
+    """At 390 px the side menu is a strip in the window, marks the page, and a destructive
+    action asks first: dismissed, nothing changes; accepted, it is done."""
+    driver.set_window_size(390, 900)
+    driver.get(BASE + "/admin/api-keys?lang=fr")
+    current = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#admin-nav a[aria-current='page']"))
+    assert current.get_attribute("id") == "nav-keys", current.get_attribute("id")
+    wait(driver, lambda d: d.find_element(By.ID, "keyName")).send_keys("Supervision")
+    driver.find_element(By.ID, "create-key").click()
+    wait(driver, lambda d: d.find_element(By.ID, "new-key").text.startswith("sd_"))
+    revoke = driver.find_element(By.CSS_SELECTOR, "button.danger[id^='revoke-']")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor", revoke) == "rgb(164, 22, 26)", "destructive looks destructive"
+    revoke.click()
+    alert = wait(driver, lambda d: d.switch_to.alert)
+    assert "Supervision" in alert.text, alert.text
+    alert.dismiss()
+    assert driver.find_elements(By.ID, "new-key"), "dismissed: still on the same page, nothing sent"
+    driver.find_element(By.CSS_SELECTOR, "button.danger[id^='revoke-']").click()
+    wait(driver, lambda d: d.switch_to.alert).accept()
+    wait(driver, lambda d: "La clé a été révoquée." in d.find_element(By.ID, "notice").text)
+    assert not driver.find_elements(By.CSS_SELECTOR, "button.danger[id^='revoke-']")
+    scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"{scroll} px wide at {inner}"
+    driver.save_screenshot(os.path.join(SHOTS, "admin-api-keys-revoked-390.png"))
 
 
 @step

@@ -120,11 +120,13 @@ def administrator_activates_logs_in_and_invites(driver):
     login(driver, "admin@client.fr", "Admin#2026")
     wait_text(driver, "#account-email", "admin@client.fr")
     submit(driver, "admin-link")
+    # The administration's side menu leads to the invitation form.
+    submit(driver, "nav-invite")
     fill(driver, emails="claire@client.fr, admin@client.fr, pas-une-adresse")
     wait_text(driver, "#emails-count", "3 adresse(s)")
     submit(driver, "invite")
-    wait_text(driver, "#invite-notice", "1 invitation(s) envoyée(s).")
-    refused = driver.find_element(By.ID, "invite-refused").text
+    wait_text(driver, "#notice", "1 invitation(s) envoyée(s).")
+    refused = driver.find_element(By.ID, "refused").text
     assert "admin@client.fr : adresse déjà utilisée" in refused, refused
     assert "pas-une-adresse : adresse non valide" in refused, refused
     row = driver.find_element(By.CSS_SELECTOR, "tr[data-email='claire@client.fr']")

@@ -249,7 +249,8 @@ import Testing
     @Test func englishPortalPagesHaveNoSpaceBeforeAColon() async throws {
         let world = try await PortalSiteFixture()
         try await world.test { client in
-            for (uri, login) in [("/admin/users", world.admin), ("/admin/services", world.admin), ("/account", world.member),
+            for (uri, login) in [("/admin", world.admin), ("/admin/users", world.admin), ("/admin/services", world.admin), ("/admin/requests", world.admin),
+                                 ("/admin/notifications", world.admin), ("/account", world.member),
                                  ("/staff/outbox", world.operatorLogin)] {
                 let html = try await client.execute(uri: uri + "?lang=en", method: .get, headers: pageHeaders(session: login.session)) { response in
                     #expect(response.status == .ok, "\(uri)")

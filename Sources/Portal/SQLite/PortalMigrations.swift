@@ -105,6 +105,7 @@ public struct PortalMigrations: SQLiteMigrations {
         migrator.registerMigration("portal.activity.v1") { db in try ActivityMigrations.createTables(db) }
         migrator.registerMigration("portal.notifications.v1") { db in try NotificationMigrations.createTables(db) }
         migrator.registerMigration("portal.news.v1") { db in try NewsMigrations.createTables(db) }
+        migrator.registerMigration("portal.admin.v1.requestMail") { db in try AdminSettingsMigrations.createTables(db) }
     }
 
     /// The knowledge base's and the tickets' search indexes need their tokenizer (and the KB its

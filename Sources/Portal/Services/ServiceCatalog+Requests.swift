@@ -12,6 +12,7 @@ extension ServiceCatalog {
             throw DuplicateServiceRequest()
         }
         await record(created, of: service, by: user)
+        await announce(created, requester: user)  // the administrators who asked for a mail per pending request
         return created
     }
 
@@ -29,6 +30,7 @@ extension ServiceCatalog {
         let created = try await store.requestSubscriptions(asked.map { newSubscription(to: $0, by: user, tenantID: tenantID, at: now) })
         for subscription in created {
             if let service = active[subscription.serviceID] { await record(subscription, of: service, by: user) }
+            await announce(subscription, requester: user)
         }
         return created
     }

@@ -43,6 +43,23 @@ public protocol ServiceStore: Sendable {
     /// accepted subscription to, and among them the ones of `userID`'s own accepted
     /// subscriptions (nil for an API key: no "Mes services"). One read.
     func productAccess(tenantID: Int64, userID: Int64?) async throws -> ProductAccess
+
+    // Grants by the tenant's administrators (`SQLiteServiceStore+Grants.swift`).
+
+    /// Gives the service to each of `userIDs` (members of `tenantID`, checked in the same
+    /// transaction) as accepted at `at`: a pending or suspended subscription becomes accepted, a
+    /// user without a live one gets a new accepted one; those who already hold it are left as
+    /// they are. The ids of the users whose subscription changed.
+    func grant(serviceID: Int64, userIDs: [Int64], tenantID: Int64, at: Date) async throws -> Set<Int64>
+    /// Takes a held (accepted or suspended) subscription of `tenantID` away; false (nothing
+    /// written) when there is no such subscription, or it is not held any more.
+    func withdraw(id: Int64, tenantID: Int64) async throws -> Bool
+    /// The administrators of `tenantID` who get a mail for each new request.
+    func requestMailRecipients(tenantID: Int64) async throws -> Set<Int64>
+    /// Turns that mail on or off for an administrator of `tenantID`; false when `userID` is not one.
+    func setRequestMail(userID: Int64, tenantID: Int64, enabled: Bool) async throws -> Bool
+    /// Queues mails in the outbox, in one transaction.
+    func enqueue(_ mails: [Mail], at: Date) async throws
 }
 
 /// The products a tenant's accepted services cover, and those of one user's own services.

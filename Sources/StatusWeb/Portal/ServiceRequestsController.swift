@@ -5,8 +5,8 @@ import Portal
 import StatusModel
 
 /// The service catalog of the portal: a tenant's users see it and request access
-/// (`/services`), the tenant's administrators decide (`/admin/services`). Tenant objects are
-/// read through the session's tenant.
+/// (`/services`); the tenant's administrators decide on `/admin/requests`
+/// (`Admin/AdminRequestsController`). Tenant objects are read through the session's tenant.
 struct ServiceRequestsController: Sendable {
     let services: ServiceCatalog
     let pages: Pages
@@ -14,7 +14,6 @@ struct ServiceRequestsController: Sendable {
 
     func addRoutes(to routes: SiteRoutes) {
         let users = routes.pages(.signedIn)
-        let admins = routes.pages(.tenantAdmin)
         users.get("/services") { request, context in
             let caller = try context.requireTenant()
             return try await servicesPage(request, caller: caller)
@@ -34,31 +33,7 @@ struct ServiceRequestsController: Sendable {
                                               refused: pages.catalog.text("services_request_exists", language), status: .conflict)
             }
         }
-        admins.get("/admin/services") { request, context in
-            let admin = try context.requireTenant()
-            return try await adminServicesPage(request, admin: admin)
-        }
-        admins.post("/admin/services/:id/:action") { request, context in
-            let admin = try context.requireTenant()
-            let fields = try await Forms.read(PortalForm.self, from: request, context: context)
-            guard let id = Int64(try context.parameters.require("id")),
-                  let decision = ServiceDecision(rawValue: try context.parameters.require("action")) else { throw HTTPError(.notFound) }
-            let language = pages.language(of: request)
-            let reason = fields.reason.orEmpty
-            do {
-                let decided = try await ServiceAnswers.run {
-                    try await services.decide(decision, subscriptionID: id, reason: reason, by: admin.user, tenantID: admin.tenant.id)
-                }
-                return try await adminServicesPage(request, admin: admin,
-                                                   notice: "\(pages.catalog.text("services_done_\(decision.rawValue)", language)) \(decided.service.name)")
-            } catch let errors as FormErrors {
-                return try await adminServicesPage(request, admin: admin, errors: errors, reasonFor: id, reason: reason,
-                                                   status: .unprocessableContent)
-            } catch is SubscriptionStateChanged {
-                return try await adminServicesPage(request, admin: admin,
-                                                   refused: pages.catalog.text("services_state_changed", language), status: .conflict)
-            }
-        }
+        // The administrators' pages (decisions, grants) are in Portal/Admin/.
     }
 
 
@@ -79,36 +54,6 @@ struct ServiceRequestsController: Sendable {
         return try pages.portal(request, template: "services", titleKey: "services_title", csrf: caller.session.csrfToken,
                               values: ["tenant": "\(caller.tenant.name) (\(caller.tenant.code))"],
                               extra: Pages.dropEmpty(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
-                              items: rows, status: status)
-    }
-
-    private func adminServicesPage(_ request: Request, admin: TenantCaller, notice: String = "", refused: String = "",
-                                   errors: FormErrors = FormErrors(), reasonFor: Int64? = nil, reason: String = "",
-                                   status: HTTPResponse.Status = .ok) async throws -> Response {
-        let language = pages.language(of: request)
-        let requests = try await ServiceAnswers.run { try await services.requests(tenantID: admin.tenant.id, by: admin.user) }
-        let counts = try await services.counts(tenantID: admin.tenant.id)
-        let dates = DayFormatter(language: language, calendar: calendar)
-        let reasonError = errors["reason"].map { pages.catalog.text($0, language) } ?? ""
-        let rows = requests.map { item -> [String: String] in
-            let state = item.subscription.state
-            let typed = item.id == reasonFor
-            var row: [String: String] = ["id": String(item.id), "service": item.service.name, "family": item.service.family,
-                                         "requester": item.requester.displayName, "email": item.requester.email, "state": state.rawValue]
-            row["requestedAt"] = dates.instant(item.subscription.requestedAt)
-            row["stateText"] = pages.catalog.text("services_state_\(state.rawValue)", language)
-            row["reason"] = state == .refused ? item.subscription.reason : ""
-            row["pending"] = state == .pending ? "yes" : ""
-            row["accepted"] = state == .accepted ? "yes" : ""
-            row["suspended"] = state == .suspended ? "yes" : ""
-            row["reasonValue"] = typed ? reason : ""
-            row["reasonError"] = typed ? reasonError : ""
-            return Pages.dropEmpty(row)
-        }
-        return try pages.portal(request, template: "admin_services", titleKey: "admin_services_title", csrf: admin.session.csrfToken,
-                              values: ["tenant": "\(admin.tenant.name) (\(admin.tenant.code))", "services": String(counts.services),
-                                       "newRequests": String(counts.pendingRequests)],
-                              errors: errors, extra: Pages.dropEmpty(["notice": notice, "refused": refused, "hasItems": rows.isEmpty ? "" : "yes"]),
                               items: rows, status: status)
     }
 }

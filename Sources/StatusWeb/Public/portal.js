@@ -279,6 +279,39 @@
       if (!window.confirm(giveUp.dataset.giveUp)) { return; }
       form.action = giveUp.getAttribute("href");
       form.submit();
+// Administration (ADMIN): a destructive form asks first; confirmed, it says so to the server,
+// which otherwise answers with a confirmation page (the same question without a script).
+(function () {
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
+      if (!form.querySelector("input[name=confirmed]")) {
+        var confirmed = document.createElement("input");
+        confirmed.type = "hidden";
+        confirmed.name = "confirmed";
+        confirmed.value = "yes";
+        form.appendChild(confirmed);
+      }
+    });
+  });
+  // On a phone the side menu is a strip: the current page's entry is brought into it.
+  var current = document.querySelector("#admin-nav ul [aria-current]");
+  var strip = document.getElementById("admin-nav");
+  if (current && strip && strip.scrollWidth > strip.clientWidth) {
+    strip.scrollLeft = current.offsetLeft - strip.offsetLeft - 16;
+  }
+  // "Refuser" opens its dialog; without a script the link opens the refusal's own page.
+  document.querySelectorAll("[data-admin-dialog]").forEach(function (link) {
+    var dialog = document.getElementById(link.dataset.adminDialog);
+    if (!dialog || !dialog.showModal) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+      var first = dialog.querySelector("textarea");
+      if (first) { first.focus(); }
+    });
+    dialog.querySelectorAll(".dialog-close").forEach(function (close) {
+      close.addEventListener("click", function () { dialog.close(); });
     });
   });
 })();

@@ -8,6 +8,8 @@ import Portal
 struct TenantProjectsController: Sendable {
     let tickets: TicketSite
     let pages: Pages
+    /// The administration's side menu shows the catalog's entries when it is served.
+    var servesServices = false
 
     static let maxProjects = 100
     static let maxLength = 80
@@ -64,13 +66,14 @@ struct TenantProjectsController: Sendable {
         struct View {
             let page: PageChrome
             let csrf: String
+            let nav: AdminNav
             let tenant: String
             let text: String
             let notice: String?
             let error: String?
         }
         let view = View(page: pages.chrome(request, titleKey: "projects_title"), csrf: admin.session.csrfToken,
-                        tenant: "\(admin.tenant.name) (\(admin.tenant.code))", text: text, notice: notice.map { pages.text($0, request) },
+                        nav: AdminNav(.projects, servesServices: servesServices), tenant: "\(admin.tenant.name) (\(admin.tenant.code))", text: text, notice: notice.map { pages.text($0, request) },
                         error: error.map { pages.catalog.text($0.key, pages.language(of: request), $0.limit) })
         return try pages.render(view, template: "admin_projects", request: request, status: status)
     }

@@ -11,6 +11,6 @@ extension TicketSite {
                        store: site.store, pages: site.pages, calendar: site.calendar, clock: site.clock).addRoutes(to: routes)
         RequestsController(tickets: self, attachments: attachments, accounts: accounts, store: site.store, pages: site.pages,
                            calendar: site.calendar, clock: site.clock).addRoutes(to: routes)
-        TenantProjectsController(tickets: self, pages: site.pages).addRoutes(to: routes)
+        TenantProjectsController(tickets: self, pages: site.pages, servesServices: site.serviceCatalog != nil).addRoutes(to: routes)
     }
 }
