@@ -19,9 +19,8 @@ struct SiteNavigation {
         let current: Bool
     }
 
-    /// The tenant administration's first page. The administration's dashboard (`/admin`) comes
-    /// with its own pages; until then this is where "Administration" leads.
-    static let administrationHref = "/admin/users"
+    /// The tenant administration's first page: its dashboard ("Gestion des comptes").
+    static let administrationHref = "/admin"
 
     /// The sections of the site, by the path a page is served at.
     enum Section: String {

@@ -28,7 +28,7 @@ import Testing
             #expect(ShellWorld.menu(member.body) == Self.member)
             let admin = try await world.get(client, path, session: fixture.admin.session)
             #expect(ShellWorld.menu(admin.body) == Self.admin)
-            #expect(admin.body.contains("<a id=\"menu-admin\" href=\"/admin/users\">Administration</a>"))
+            #expect(admin.body.contains("<a id=\"menu-admin\" href=\"/admin\">Administration</a>"))
             let operatorPage = try await world.get(client, path, session: fixture.operatorLogin.session)
             #expect(ShellWorld.menu(operatorPage.body) == Self.operatorMenu)
             #expect(operatorPage.body.contains("<a id=\"menu-console\" href=\"/staff/incidents\">Console</a>"))
@@ -70,7 +70,7 @@ import Testing
             #expect(try await world.get(client, "/requests", session: fixture.member.session).body
                 .contains("<a id=\"menu-requests\" href=\"/requests\" aria-current=\"page\">"))
             #expect(try await world.get(client, "/admin/users", session: fixture.admin.session).body
-                .contains("<a id=\"menu-admin\" href=\"/admin/users\" aria-current=\"page\">"))
+                .contains("<a id=\"menu-admin\" href=\"/admin\" aria-current=\"page\">"))
             #expect(try await world.get(client, "/staff/maintenance", session: fixture.operatorLogin.session).body
                 .contains("<a id=\"menu-console\" href=\"/staff/incidents\" aria-current=\"page\">"))
             let home = try await world.get(client, "/home", session: fixture.member.session).body
