@@ -70,7 +70,7 @@ def my_services_first(driver, width):
     driver.set_window_size(width, 900)
     driver.get(BASE + "/?lang=fr")
     section = wait(driver, lambda d: d.find_element(By.ID, "my-services"))
-    assert "Mes services" in section.text, section.text
+    assert "mes services" in section.text.lower(), section.text
     assert PRIVATE in section.text, f"{PRIVATE} is not under Mes services: {section.text}"
     bodies = driver.find_elements(By.CSS_SELECTOR, "table.grid tbody.family")
     assert bodies[0].get_attribute("id") == "my-services", "Mes services is not the first section"
