@@ -29,8 +29,11 @@ public func buildRouter<Store: StatusStore>(site: SiteDependencies<Store>, route
 
     let pages = site.pages
     let cached = CachedPages(store: site.store, cache: site.cache, calendar: site.calendar, clock: site.clock)
+    // The product page's one-click subscribe needs both accounts and status subscriptions.
+    let follow = site.accounts == nil ? nil : site.subscriptions.map { ProductFollow(subscriptions: $0, pages: pages) }
     PublicPagesController(store: site.store, pages: pages, cached: cached, assets: site.assets, historyDays: site.historyDays,
-                          logger: site.logger).addRoutes(to: routes)
+                          logger: site.logger, follow: follow).addRoutes(to: routes)
+    if let follow { ProductFollowController(store: site.store, follow: follow, clock: site.clock).addRoutes(to: routes) }
     ProbeController(store: site.store, pushChecks: site.pushChecks, metricsText: site.metricsText, clock: site.clock).addRoutes(to: routes)
     StatuspageController(store: site.store, catalog: pages.catalog, calendar: site.calendar, baseURL: site.baseURL, clock: site.clock,
                          cached: cached)

@@ -38,7 +38,7 @@ public struct StatusRequestContext: AuthRequestContext, RequestContext {
     func requireTenant() throws -> TenantCaller {
         let signedIn = try requireUser()
         guard let tenant = signedIn.tenant, let role = signedIn.role else { throw HTTPError(.forbidden) }
-        return TenantCaller(session: signedIn.session, user: signedIn.user, tenant: tenant, role: role)
+        return TenantCaller(session: signedIn.session, user: signedIn.user, tenant: tenant, role: role, audience: audience)
     }
 }
 
@@ -48,6 +48,8 @@ struct TenantCaller {
     let user: User
     let tenant: Tenant
     let role: Membership.Role
+    /// The products they see (the request's audience): what their forms offer.
+    var audience: ProductAudience = .anonymous
 
     var tenantID: Int64 { tenant.id }
 }

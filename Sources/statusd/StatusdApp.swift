@@ -111,7 +111,11 @@ enum StatusdApp {
         let subscriptions = SubscriptionService(store: SQLiteSubscriptionStore(database: database), baseURL: config.baseURL,
                                                 siteName: config.branding.name)
         let announcements = AnnouncementService(events: store, subscriptions: subscriptions, calendar: config.calendar,
-                                                queued: { mail.wake(); webhooks.wake() }, logger: logger)
+                                                queued: { mail.wake(); webhooks.wake() },
+                                                // An account's subscription hears of the products its user sees only.
+                                                subscriberAudience: serviceCatalog(config: config, database: database)
+                                                    .subscriberAudience(accounts: SQLiteAccountStore(database: database)),
+                                                logger: logger)
         let accounts = accounts(config: config, database: database)
         let ticketFollower = ticketIncidentFollower(config: config, database: database, events: store, queued: { mail.wake() }, logger: logger)
         let signIn = config.signInProviders.isEmpty ? nil : openIDSignIn(config: config, database: database, accounts: accounts)

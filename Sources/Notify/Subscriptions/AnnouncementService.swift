@@ -3,6 +3,10 @@ import Logging
 import ServiceLifecycle
 import StatusModel
 
+/// Which products the user behind an account-linked subscription sees (`ProductAudience`):
+/// resolved by the composition root from the portal's services, which Notify cannot import.
+public typealias SubscriberAudience = @Sendable (_ userID: Int64) async throws -> ProductAudience
+
 /// Turns the status journal into messages: every second (and at once when woken) it journals
 /// the windows that started or ended, then queues one mail per follower for each new event, in
 /// the follower's language, and moves its cursor in the same transaction, so each follower
@@ -18,10 +22,15 @@ public final class AnnouncementService: Service, Sendable {
     private let queued: @Sendable () -> Void
     private let logger: Logger
     private let doorbell = Doorbell()
+    /// Nil: every subscriber is treated as anonymous (public products only).
+    private let subscriberAudience: SubscriberAudience?
 
+    /// - Parameter subscriberAudience: what an account-linked subscription's user sees; an address
+    ///   or a webhook nobody signed in for gets public products only, whatever this says.
     public init(events: any EventStore & ProductStore, subscriptions: SubscriptionService, calendar: DayCalendar,
                 pollInterval: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() },
-                queued: @escaping @Sendable () -> Void = {}, logger: Logger) {
+                queued: @escaping @Sendable () -> Void = {}, subscriberAudience: SubscriberAudience? = nil, logger: Logger) {
+        self.subscriberAudience = subscriberAudience
         self.events = events
         self.subscriptions = subscriptions
         self.calendar = calendar
@@ -67,18 +76,25 @@ public final class AnnouncementService: Service, Sendable {
         try await events.recordMaintenanceTransitions(now: date)
         let pending = try await events.events(after: try await subscriptions.store.announcedThrough(), limit: 100)
         guard !pending.isEmpty else { return 0 }
-        let products = try await events.products()
-        let names = Dictionary(products.filter { $0.visibility == .public }.map { ($0.slug, $0.name) }) { first, _ in first }
+        let products = Dictionary(try await events.products().map { ($0.slug, $0) }) { first, _ in first }
+        let names = products.mapValues(\.name)
         let key = try await subscriptions.linkKey()
+        // One read of each user's access per batch, however many events they follow.
+        var audiences: [Int64: ProductAudience] = [:]
         var total = 0
         for event in pending {
-            // Hidden products are not news for customers.
-            let slugs = event.productSlugs.filter { names[$0] != nil }
-            let followers = slugs.isEmpty ? [] : try await subscriptions.store.followers(of: slugs)
+            // Hidden products are nobody's news; the others only for those who see them.
+            let candidates = event.productSlugs.filter { products[$0].map { $0.visibility != .hidden } ?? false }
+            let followers = candidates.isEmpty ? [] : try await subscriptions.store.followers(of: candidates)
             var mails: [Mail] = []
             var webhooks: [Webhook] = []
             mails.reserveCapacity(followers.count)
             for follower in followers {
+                let reader = try await audience(of: follower, known: &audiences)
+                // Nobody hears of a product they cannot see: the update names theirs only, and
+                // does not reach them when it touches none they follow and see.
+                let slugs = candidates.filter { slug in products[slug].map(reader.sees) ?? false }
+                guard !slugs.isEmpty, follower.follows(any: slugs) else { continue }
                 switch follower.channel {
                 case .email:
                     let token = SubscriptionService.manageToken(id: follower.id, key: key)
@@ -101,5 +117,14 @@ public final class AnnouncementService: Service, Sendable {
         }
         if total > 0 { queued() }
         return pending.count
+    }
+
+    /// An address or a webhook is anonymous; a user's subscription sees what the user sees.
+    private func audience(of follower: StatusSubscription, known: inout [Int64: ProductAudience]) async throws -> ProductAudience {
+        guard let userID = follower.userID, let subscriberAudience else { return .anonymous }
+        if let audience = known[userID] { return audience }
+        let audience = try await subscriberAudience(userID)
+        known[userID] = audience
+        return audience
     }
 }

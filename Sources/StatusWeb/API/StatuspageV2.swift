@@ -148,9 +148,20 @@ enum StatuspageV2 {
         let baseURL: String
         let timeZone: TimeZone
         let now: Date
+        /// The products the reader sees, and only those: every answer is built from them.
         let products: [Product]
         let conditions: [String: Condition]
         let stateChangedAt: Date
+        var audience: ProductAudience = .anonymous
+
+        /// An incident shows when it touches a product the reader sees, with those products only.
+        func shows(_ incident: StatusModel.Incident) -> Bool {
+            products.contains { incident.productSlugs.contains($0.slug) }
+        }
+
+        func shows(_ window: StatusModel.Maintenance) -> Bool {
+            products.contains { window.productSlugs.contains($0.slug) }
+        }
 
         var page: Page {
             Page(id: pageID, name: pageName, url: baseURL, time_zone: timeZone.identifier, updated_at: timestamp(stateChangedAt))
@@ -164,7 +175,7 @@ enum StatuspageV2 {
         }
 
         var components: [Component] {
-            products.filter { $0.visibility == .public }.map(component)
+            products.map(component)
         }
 
         func component(_ product: Product) -> Component {

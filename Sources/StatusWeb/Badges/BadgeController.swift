@@ -17,7 +17,7 @@ struct BadgeController<Store: StatusStore>: Sendable {
     func addRoutes(to routes: SiteRoutes) {
         let open = routes.pages(.anyone)
         open.get("/products/:slug/badge.svg") { request, context in
-            let product = try await publicProduct(try context.parameters.require("slug"))
+            let product = try await visibleProduct(try context.parameters.require("slug"), context.audience)
             let language = pages.language(of: request)
             let condition = try await store.conditions(now: clock())[product.slug] ?? .operational
             let colour: Badge.Colour = switch condition {
@@ -27,10 +27,10 @@ struct BadgeController<Store: StatusStore>: Sendable {
             case .outage: .red
             }
             let badge = Badge(label: product.name, message: catalog.text("badge_\(condition.rawValue)", language), colour: colour)
-            return badgeResponse(request, badge, language: language)
+            return badgeResponse(request, badge, language: language, shared: product.visibility == .public)
         }
         open.get("/products/:slug/uptime.svg") { request, context in
-            let product = try await publicProduct(try context.parameters.require("slug"))
+            let product = try await visibleProduct(try context.parameters.require("slug"), context.audience)
             let language = pages.language(of: request)
             guard let dayCount = uptimeDays(request) else {
                 var headers = HTTPFields()
@@ -45,12 +45,13 @@ struct BadgeController<Store: StatusStore>: Sendable {
             let badge = Badge(label: catalog.text("badge_uptime", language),
                               message: uptime.map { ProductPage.formatPercent($0, language) } ?? catalog.text("badge_no_data", language),
                               colour: uptime.map(Self.uptimeColour) ?? .grey)
-            return badgeResponse(request, badge, language: language)
+            return badgeResponse(request, badge, language: language, shared: product.visibility == .public)
         }
     }
 
-    private func publicProduct(_ slug: String) async throws -> Product {
-        guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+    /// A product the reader may not see answers 404, as an unknown slug does.
+    private func visibleProduct(_ slug: String, _ audience: ProductAudience) async throws -> Product {
+        guard let product = try await store.visibleProduct(slug: slug, for: audience) else { throw HTTPError(.notFound) }
         return product
     }
 
@@ -71,11 +72,12 @@ struct BadgeController<Store: StatusStore>: Sendable {
     }
 
     /// Badges are embedded in other sites and fetched often: a short cache, then a cheap 304.
-    private func badgeResponse(_ request: Request, _ badge: Badge, language: Language) -> Response {
+    /// `shared`: a public product's badge, which any cache may keep; another is its reader's alone.
+    private func badgeResponse(_ request: Request, _ badge: Badge, language: Language, shared: Bool) -> Response {
         let svg = badge.svg()
         var headers = HTTPFields()
         headers[.contentType] = "image/svg+xml; charset=utf-8"
-        headers[.cacheControl] = "max-age=60"
+        headers[.cacheControl] = shared ? "max-age=60" : "private, max-age=60"
         headers[.vary] = "Accept-Language, Cookie"
         headers[.contentLanguage] = language.rawValue
         return Pages.conditional(request, body: svg, etag: PageCache.etag(for: svg), headers: headers)

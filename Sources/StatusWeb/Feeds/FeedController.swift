@@ -13,26 +13,31 @@ struct FeedController<Store: StatusStore>: Sendable {
 
     func addRoutes(to routes: SiteRoutes) {
         let open = routes.pages(.anyone)
-        open.get("/feed.atom") { request, _ in
-            try await feedResponse(request, path: StatusFeed.path(for: .allProducts)) { .allProducts }
+        open.get("/feed.atom") { request, context in
+            try await feedResponse(request, path: StatusFeed.path(for: .allProducts), audience: context.audience) { .allProducts }
         }
         open.get("/products/:slug/feed.atom") { request, context in
             let slug = try context.parameters.require("slug")
-            // Looked up when the feed is rendered, not on every request (a 404 is never cached).
-            return try await feedResponse(request, path: "/products/\(slug)/feed.atom") {
-                guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+            let audience = context.audience
+            // Looked up when the feed is rendered, not on every request (a 404 is never cached);
+            // a product the reader may not see is as unknown as a wrong slug.
+            return try await feedResponse(request, path: "/products/\(slug)/feed.atom", audience: audience) {
+                guard let product = try await store.visibleProduct(slug: slug, for: audience.withoutMine) else { throw HTTPError(.notFound) }
                 return .product(product)
             }
         }
     }
 
-    /// Cached like the pages: rendered again only once the store's state version moves.
-    private func feedResponse(_ request: Request, path: String, scope findScope: () async throws -> StatusFeed.Scope) async throws -> Response {
+    /// Cached like the pages: rendered again only once the store's state version moves; one copy
+    /// per set of visible products (a feed reader with the session's cookie gets theirs).
+    private func feedResponse(_ request: Request, path: String, audience: ProductAudience,
+                              scope findScope: () async throws -> StatusFeed.Scope) async throws -> Response {
         let language = pages.language(of: request)
-        let key = PageCache.Key(path: path, language: language)
+        let audience = audience.withoutMine
+        let key = PageCache.Key(path: path, language: language, audience: audience)
         let entry = try await cached.entry(key: key) { now in
             let scope = try await findScope()
-            async let products = store.products()
+            async let products = store.visibleProducts(for: audience).products
             async let incidents = feedIncidents(scope: scope)
             // A year back covers the latest entries of any feed; upcoming windows are announced too.
             async let maintenances = store.maintenances(overlapping: DateInterval(start: now.addingTimeInterval(-365 * 86_400), end: .distantFuture))
@@ -42,7 +47,7 @@ struct FeedController<Store: StatusStore>: Sendable {
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/atom+xml; charset=utf-8"
-        headers[.cacheControl] = "no-cache"
+        headers[.cacheControl] = audience.readsAsAnonymous ? "no-cache" : "private, no-cache"
         headers[.contentLanguage] = language.rawValue
         return CachedPages<Store>.respond(request, entry: entry, headers: headers)
     }

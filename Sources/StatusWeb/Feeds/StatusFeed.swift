@@ -1,8 +1,8 @@
 import Foundation
 import StatusModel
 
-/// The Atom feed of incidents and maintenance windows, for every public product or for one:
-/// what the pages say, laid out for feed readers.
+/// The Atom feed of incidents and maintenance windows, for every product its reader sees or
+/// for one: what the pages say, laid out for feed readers.
 struct StatusFeed {
     /// The products a feed covers.
     enum Scope {
@@ -14,6 +14,7 @@ struct StatusFeed {
     static let entryLimit = 50
 
     let scope: Scope
+    /// The products the reader sees (hidden ones never): an item shows with these only.
     let products: [Product]
     let language: Language
     let catalog: MessageCatalog
@@ -23,7 +24,7 @@ struct StatusFeed {
 
     init(scope: Scope, products: [Product], language: Language, catalog: MessageCatalog, calendar: DayCalendar, baseURL: String) {
         self.scope = scope
-        self.products = products.filter { $0.visibility == .public }.sorted { $0.position < $1.position }
+        self.products = products.filter { $0.visibility != .hidden }.sorted { $0.position < $1.position }
         self.language = language
         self.catalog = catalog
         self.calendar = calendar
@@ -110,8 +111,8 @@ struct StatusFeed {
         )
     }
 
-    /// The public products among `slugs`, in grid order; nil when the feed must not show the item
-    /// (it touches only hidden products, or not the feed's product).
+    /// The reader's products among `slugs`, in grid order; nil when the feed must not show the
+    /// item (it touches none they see, or not the feed's product).
     private func covered(_ slugs: [String]) -> [Product]? {
         let affected = products.filter { slugs.contains($0.slug) }
         switch scope {

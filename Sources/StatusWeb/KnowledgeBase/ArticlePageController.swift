@@ -79,7 +79,7 @@ struct ArticlePageController: Sendable {
         let signedIn = context.identity?.user
         let myStars = try await signedIn.asyncMap { try await store.stars(number, userID: $0.user.id) } ?? nil
         let presenter = ArticlePresenter(language: pages.language(of: request), catalog: pages.catalog, calendar: calendar,
-                                         products: try await products())
+                                         products: context.audience.visible(try await products()))
         let view = ArticlePageView(article: article, attachments: try await attachments, related: try await related,
                                    citing: try await citing, translation: translation, presenter: presenter,
                                    page: PageChrome(language: presenter.language, catalog: pages.catalog, title: article.content.title),

@@ -24,16 +24,17 @@ struct ArticleSearchController: Sendable {
 
     func addRoutes(to routes: SiteRoutes) {
         routes.pages(.anyone).get("/kb") { request, context in
-            try await searchPage(request, reader: KnowledgeBaseReader(context.identity))
+            try await searchPage(request, reader: KnowledgeBaseReader(context.identity), audience: context.audience)
         }
     }
 
-    private func searchPage(_ request: Request, reader: KnowledgeBaseReader) async throws -> Response {
+    private func searchPage(_ request: Request, reader: KnowledgeBaseReader, audience: ProductAudience) async throws -> Response {
         var query = ArticleQueryParameters.lenient(request)
         // A category the config does not list finds nothing: the filter is dropped, not an empty page.
         if let category = query.category, !knowledgeBase.categories.contains(category) { query.category = nil }
+        // The product filter and the articles' product names: the reader's products only.
         let presenter = ArticlePresenter(language: pages.language(of: request), catalog: pages.catalog, calendar: calendar,
-                                         products: try await products())
+                                         products: audience.visible(try await products()))
         let chrome = pages.chrome(request, titleKey: "kb_title")
         let browsing = query.text.isEmpty && query.language == nil && query.category == nil && query.productID == nil
         if browsing {

@@ -107,7 +107,8 @@ struct ArticleSearchView {
             FacetValue(label: presenter.languageName(facet.value), count: facet.count,
                        href: with { $0.language = query.language == facet.value ? nil : facet.value }, selected: query.language == facet.value)
         }
-        let products = results.facets.products.map { facet in
+        // A product the reader may not see is no filter of theirs (its name would leak).
+        let products = results.facets.products.filter { presenter.productNames[$0.value] != nil }.map { facet in
             FacetValue(label: presenter.productName(facet.value), count: facet.count,
                        href: with { $0.productID = query.productID == facet.value ? nil : facet.value }, selected: query.productID == facet.value)
         }

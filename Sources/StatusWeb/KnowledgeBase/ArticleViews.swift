@@ -34,7 +34,8 @@ struct ArticlePresenter {
 
     func productName(_ slug: String) -> String { productNames[slug] ?? slug }
 
-    func products(_ slugs: [String]) -> String { slugs.map(productName).joined(separator: ", ") }
+    /// The names of the products among `slugs` the reader sees (the presenter knows those only).
+    func products(_ slugs: [String]) -> String { slugs.compactMap { productNames[$0] }.joined(separator: ", ") }
 
     func languageName(_ language: ArticleLanguage) -> String { text("kb_language_\(language.rawValue)") }
 

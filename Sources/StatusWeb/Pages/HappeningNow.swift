@@ -90,13 +90,16 @@ struct HappeningNow {
         return DateInterval(start: now, end: max(now, calendar.interval(of: last).end))
     }
 
-    /// - Parameter only: a product's slug, for its page; nil for the grid (every public product).
+    /// - Parameters:
+    ///   - only: a product's slug, for its page; nil for the grid (every product the reader sees).
+    ///   - audience: who reads: an incident or a window shows with the products they see only,
+    ///     and not at all when they see none of its products.
     static func build(
-        facts: Facts, products: [Product], only: String? = nil, now: Date,
+        facts: Facts, products: [Product], only: String? = nil, audience: ProductAudience = .anonymous, now: Date,
         language: Language, catalog: MessageCatalog, calendar: DayCalendar
     ) -> HappeningNow {
         let formatter = DayFormatter(language: language, calendar: calendar)
-        let visible = Dictionary(products.filter { $0.visibility == .public }.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        let visible = Dictionary(products.filter(audience.sees).map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
         func concerns(_ slugs: [String]) -> Bool { only.map(slugs.contains) ?? true }
         func links(_ slugs: [String]) -> [ProductLink] {
             let shown = products.filter { slugs.contains($0.slug) && visible[$0.slug] != nil }

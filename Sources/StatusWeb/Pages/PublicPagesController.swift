@@ -13,16 +13,20 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
     let assets: StaticAssets
     let historyDays: Int
     let logger: Logger
+    /// The product page's one-click subscribe for signed-in readers; nil without subscriptions.
+    var follow: ProductFollow? = nil
 
     private var calendar: DayCalendar { cached.calendar }
     private var catalog: MessageCatalog { pages.catalog }
 
     func addRoutes(to routes: SiteRoutes) {
         let open = routes.pages(.anyone)
-        open.get("/") { request, _ in try await grid(request) }
-        open.get("/products/:slug") { request, context in try await product(request, slug: try context.parameters.require("slug")) }
+        open.get("/") { request, context in try await grid(request, audience: context.audience) }
+        open.get("/products/:slug") { request, context in
+            try await product(request, slug: try context.parameters.require("slug"), audience: context.audience)
+        }
         open.get("/products/:slug/response-times.svg") { request, context in
-            try await responseTimeChart(request, slug: try context.parameters.require("slug"))
+            try await responseTimeChart(request, slug: try context.parameters.require("slug"), audience: context.audience)
         }
         open.get(RouterPath(StaticAssets.stylesheetPath)) { request, _ in
             asset(request, body: assets.stylesheet, etag: assets.stylesheetETag, type: "text/css; charset=utf-8")
@@ -36,28 +40,37 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         open.get("/healthz") { _, _ in try await health() }
     }
 
-    func grid(_ request: Request) async throws -> Response {
+    /// One copy per set of visible products, "Mes services" and language: every customer of a
+    /// tenant with the same own services shares it; anonymous visitors share the public one.
+    func grid(_ request: Request, audience: ProductAudience) async throws -> Response {
         let language = pages.language(of: request)
-        return try await cached.page(request, key: .init(path: "/", language: language), pages: pages) { now in
+        return try await cached.page(request, key: .init(path: "/", language: language, audience: audience), pages: pages) { now in
             let days = calendar.days(endingWith: calendar.day(containing: now), count: historyDays)
             async let products = store.products()
             async let states = store.dayStates(days: days, now: now)
             async let facts = happeningNow(now: now)
             let allProducts = try await products
-            let happening = HappeningNow.build(facts: try await facts, products: allProducts, now: now,
+            let happening = HappeningNow.build(facts: try await facts, products: allProducts, audience: audience, now: now,
                                                language: language, catalog: catalog, calendar: calendar)
-            let view = GridPage.build(products: allProducts, states: try await states, days: days, now: happening,
+            let view = GridPage.build(products: allProducts, states: try await states, days: days, now: happening, audience: audience,
                                       language: language, catalog: catalog, calendar: calendar)
             return try pages.renderer.render(view, template: "grid")
         }
     }
 
-    func product(_ request: Request, slug: String) async throws -> Response {
+    /// A product the reader may not see answers 404 as an unknown slug does. The copy is kept
+    /// per set of visible products (what "happening now" names); the subscribe button is the
+    /// reader's own, spliced in.
+    func product(_ request: Request, slug: String, audience: ProductAudience) async throws -> Response {
         let language = pages.language(of: request)
+        let audience = audience.withoutMine
         // The product is looked up when the page is rendered, not on every request: a 404 is
         // never cached, and a product hidden or renamed moves the state version.
-        return try await cached.page(request, key: .init(path: "/products/\(slug)", language: language), pages: pages) { now in
-            guard let product = try await store.product(slug: slug), product.visibility == .public else {
+        let key = PageCache.Key(path: "/products/\(slug)", language: language, audience: audience)
+        return try await cached.page(request, key: key, pages: pages, reader: follow.map { follow in
+            { user in try await follow.slot(for: user, productSlug: slug, language: language) }
+        }) { now in
+            guard let product = try await store.visibleProduct(slug: slug, for: audience) else {
                 throw HTTPError(.notFound)
             }
             let today = calendar.day(containing: now)
@@ -72,7 +85,7 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
             async let events = dayEvents(productSlug: slug, days: days, window: window, now: now, language: language)
             let finished = try await store.maintenances(overlapping: DateInterval(start: window.start, end: now))
                 .filter { $0.productSlugs.contains(slug) && $0.status(at: now) == .completed }
-            let happening = HappeningNow.build(facts: try await facts, products: try await products, only: slug, now: now,
+            let happening = HappeningNow.build(facts: try await facts, products: try await products, only: slug, audience: audience, now: now,
                                                language: language, catalog: catalog, calendar: calendar)
             let view = ProductPage.build(product: product, history: try await history, incidents: try await incidents, finished: finished,
                                          reasons: try await reasons.map { ProbeFailure(code: $0).sentence(language.rawValue) },
@@ -117,8 +130,8 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
     }
 
     /// `?range=24h` (default) or `?range=days`: the last day, or the days of the grid.
-    func responseTimeChart(_ request: Request, slug: String) async throws -> Response {
-        guard let product = try await store.product(slug: slug), product.visibility == .public else { throw HTTPError(.notFound) }
+    func responseTimeChart(_ request: Request, slug: String, audience: ProductAudience) async throws -> Response {
+        guard let product = try await store.visibleProduct(slug: slug, for: audience) else { throw HTTPError(.notFound) }
         let language = pages.language(of: request)
         let now = cached.clock()
         let days = request.uri.queryParameters.get("range") == "days"
@@ -131,7 +144,8 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
                                       timeZone: calendar.timeZone, locale: language.locale)
         var headers = HTTPFields()
         headers[.contentType] = "image/svg+xml"
-        headers[.cacheControl] = "max-age=60"
+        // A product only some readers see is charted for them alone: no shared cache keeps it.
+        headers[.cacheControl] = product.visibility == .public ? "max-age=60" : "private, max-age=60"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: chart.svg())))
     }
 

@@ -16,18 +16,22 @@ struct AccountSubscriptionController<Store: StatusStore>: Sendable {
         router.get("/account/subscriptions") { request, context in
             let user = try context.requireUser()
             guard let subscription = try await subscriptions.store.subscription(userID: user.user.id) else {
-                return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, loggedIn: true, email: user.user.email)
+                return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, audience: context.audience, loggedIn: true,
+                                                                 email: user.user.email)
             }
-            return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: user.session.csrfToken, action: "/account/subscriptions",
+            return try await subscriptionPages.settingsPage(request, subscription: subscription, audience: context.audience,
+                                          csrf: user.session.csrfToken, action: "/account/subscriptions",
                                           unsubscribe: "/account/subscriptions/unsubscribe")
         }
         router.post("/account/subscriptions") { request, context in
             let user = try context.requireUser()
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             guard let subscription = try await subscriptions.store.subscription(userID: user.user.id) else { throw HTTPError(.notFound) }
-            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
+            // Nobody follows what they cannot see: the user's products only.
+            let choice = ProductChoice(form, known: try await subscriptionPages.store.visibleProducts(for: context.audience).slugs)
             guard choice.errors.isEmpty else {
-                return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: user.session.csrfToken, action: "/account/subscriptions",
+                return try await subscriptionPages.settingsPage(request, subscription: subscription, audience: context.audience,
+                                              csrf: user.session.csrfToken, action: "/account/subscriptions",
                                               unsubscribe: "/account/subscriptions/unsubscribe", form: form, errors: choice.errors,
                                               status: .unprocessableContent)
             }

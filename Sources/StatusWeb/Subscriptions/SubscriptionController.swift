@@ -22,20 +22,23 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
                 if try await subscriptions.store.subscription(userID: user.user.id) != nil {
                     return Forms.redirect(to: "/account/subscriptions")
                 }
-                return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, loggedIn: true, email: user.user.email)
+                return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, audience: context.audience, loggedIn: true,
+                                                                 email: user.user.email)
             }
             let csrf = Forms.anonymousCSRF(request, secure: pages.secureCookies)
-            return try await subscriptionPages.subscribePage(request, csrf: csrf.token, cookies: csrf.cookie.map { [$0] } ?? [])
+            return try await subscriptionPages.subscribePage(request, csrf: csrf.token, audience: .anonymous, cookies: csrf.cookie.map { [$0] } ?? [])
         }
         router.post("/subscribe") { request, context in
             // The session's token for a signed-in user, the cookie's for anyone else.
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
-            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
+            // A signed-in user follows what they see; an address, what anybody sees.
+            let audience: ProductAudience = context.identity?.user == nil ? .anonymous : context.audience
+            let choice = ProductChoice(form, known: try await subscriptionPages.store.visibleProducts(for: audience).slugs)
             let language = pages.language(of: request).rawValue
             if let user = context.identity?.user {
                 guard choice.errors.isEmpty else {
-                    return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, loggedIn: true, email: user.user.email, form: form,
-                                                   errors: choice.errors, status: .unprocessableContent)
+                    return try await subscriptionPages.subscribePage(request, csrf: user.session.csrfToken, audience: audience, loggedIn: true,
+                                                                     email: user.user.email, form: form, errors: choice.errors, status: .unprocessableContent)
                 }
                 _ = try await subscriptions.subscribeUser(userID: user.user.id, email: user.user.email, language: user.user.language,
                                                           productSlugs: choice.slugs, now: subscriptionPages.clock())
@@ -52,7 +55,8 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
                 }
             }
             guard errors.isEmpty else {
-                return try await subscriptionPages.subscribePage(request, csrf: form.csrf.orEmpty, form: form, errors: errors, status: .unprocessableContent)
+                return try await subscriptionPages.subscribePage(request, csrf: form.csrf.orEmpty, audience: audience, form: form, errors: errors,
+                                                                 status: .unprocessableContent)
             }
             // The same answer whether the address was new or already subscribed.
             return try subscriptionPages.subscriptionMessage(request, titleKey: "subscribe_title", message: "subscribe_check_email")
@@ -76,20 +80,25 @@ struct SubscriptionController<Store: StatusStore>: Sendable {
             let subscription = try await subscriptionPages.requireSubscription(context)
             let csrf = Forms.anonymousCSRF(request, secure: pages.secureCookies)
             let token = try context.parameters.require("token")
-            return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: csrf.token, action: "/subscriptions/\(token)",
+            return try await subscriptionPages.settingsPage(request, subscription: subscription, audience: SubscriptionPages<Store>.audience(of: subscription, context),
+                                          csrf: csrf.token, action: "/subscriptions/\(token)",
                                           unsubscribe: "/subscriptions/\(token)/unsubscribe", cookies: csrf.cookie.map { [$0] } ?? [])
         }
         router.post("/subscriptions/:token") { request, context in
             let subscription = try await subscriptionPages.requireSubscription(context)
             let form = try await Forms.read(SubscriptionForm.self, from: request, context: context)
             let token = try context.parameters.require("token")
-            let choice = ProductChoice(form, known: try await subscriptionPages.store.publicProducts().slugs)
+            let audience = SubscriptionPages<Store>.audience(of: subscription, context)
+            let offered = try await subscriptionPages.store.visibleProducts(for: audience).slugs
+            let choice = ProductChoice(form, known: offered)
             guard choice.errors.isEmpty else {
-                return try await subscriptionPages.settingsPage(request, subscription: subscription, csrf: form.csrf.orEmpty, action: "/subscriptions/\(token)",
+                return try await subscriptionPages.settingsPage(request, subscription: subscription, audience: audience, csrf: form.csrf.orEmpty,
+                                              action: "/subscriptions/\(token)",
                                               unsubscribe: "/subscriptions/\(token)/unsubscribe", form: form, errors: choice.errors,
                                               status: .unprocessableContent)
             }
-            try await subscriptions.store.changeProducts(id: subscription.id, productSlugs: choice.slugs)
+            try await subscriptions.store.changeProducts(id: subscription.id,
+                                                         productSlugs: subscriptionPages.slugs(choice, keeping: subscription, offered: offered))
             return Forms.redirect(to: "/subscriptions/\(token)?notice=subscription_saved")
         }
         router.get("/subscriptions/:token/unsubscribe") { request, context in

@@ -21,15 +21,31 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
         return found
     }
 
+    /// Whose products a subscription's settings offer: a signed-in user's own subscription, what
+    /// they see; any other (an address, or a settings link opened by someone else), the public ones.
+    static func audience(of subscription: StatusSubscription, _ context: StatusRequestContext) -> ProductAudience {
+        guard let owner = subscription.userID, owner == context.identity?.user?.user.id else { return .anonymous }
+        return context.audience
+    }
+
+    /// The products `choice` keeps, plus those the subscription follows that this page did not
+    /// offer (a user's private product, on a settings link opened signed out): a page never
+    /// drops what it did not show.
+    func slugs(_ choice: ProductChoice, keeping subscription: StatusSubscription, offered: Set<String>) -> [String] {
+        guard !choice.followsAll, subscription.userID != nil else { return choice.slugs }
+        return choice.slugs + subscription.productSlugs.filter { !offered.contains($0) && !choice.slugs.contains($0) }
+    }
+
     private func subscriptionView(_ request: Request, titleKey: String, csrf: String, form: SubscriptionForm?, errors: [String: String],
-                                  followsAll: Bool, chosen: Set<String>) async throws -> SubscriptionView {
+                                  followsAll: Bool, chosen: Set<String>, audience: ProductAudience) async throws -> SubscriptionView {
         let language = pages.language(of: request)
         var view = SubscriptionView(page: PageChrome(language: language, catalog: pages.catalog, title: pages.catalog.text(titleKey, language)),
                                     csrf: csrf)
         view.values = form?.keptValues ?? [:]
         view.errors = errors.mapValues { pages.catalog.text($0, language) }
         view.followsAll = followsAll
-        view.products = try await store.publicProducts().products.map {
+        // Nobody follows what they cannot see: only the reader's products are offered.
+        view.products = try await store.visibleProducts(for: audience).products.map {
             .init(value: $0.slug, label: $0.name, selected: chosen.contains($0.slug))
         }
         if let notice = request.uri.queryParameters.get("notice"),
@@ -41,13 +57,14 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
 
     /// `form`: the subscription refused, shown again as typed; nil shows a new form, with the
     /// product of `?product=` chosen when the reader came from its page.
-    func subscribePage(_ request: Request, csrf: String, loggedIn: Bool = false, email: String = "", form: SubscriptionForm? = nil,
-                               errors: [String: String] = [:], status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) async throws -> Response {
+    func subscribePage(_ request: Request, csrf: String, audience: ProductAudience, loggedIn: Bool = false, email: String = "",
+                       form: SubscriptionForm? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok,
+                       cookies: [Cookie] = []) async throws -> Response {
         let product: String? = request.uri.queryParameters.get("product").map { String($0) }
         let chosen: Set<String> = form.map { Set($0.chosenProducts) } ?? Set(product.map { [$0] } ?? [])
         let followsAll = form?.followsAll ?? (product == nil)
         var view = try await subscriptionView(request, titleKey: "subscribe_title", csrf: csrf, form: form, errors: errors,
-                                              followsAll: followsAll, chosen: chosen)
+                                              followsAll: followsAll, chosen: chosen, audience: audience)
         view.loggedIn = loggedIn
         view.email = email
         view.action = "/subscribe"
@@ -55,14 +72,14 @@ struct SubscriptionPages<Store: StatusStore>: Sendable {
         return try subscriptionResponse(view, template: "subscribe", status: status, cookies: cookies, request: request)
     }
 
-    func settingsPage(_ request: Request, subscription: StatusSubscription, csrf: String, action: String, unsubscribe: String,
-                              form: SubscriptionForm? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok,
+    func settingsPage(_ request: Request, subscription: StatusSubscription, audience: ProductAudience, csrf: String, action: String,
+                      unsubscribe: String, form: SubscriptionForm? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok,
                               cookies: [Cookie] = []) async throws -> Response {
         // A refused change shows what was typed; otherwise the subscription as saved.
         let followsAll = form?.followsAll ?? subscription.followsEveryProduct
         let chosen = Set(form?.chosenProducts ?? subscription.productSlugs)
         var view = try await subscriptionView(request, titleKey: "subscription_settings_title", csrf: csrf, form: form, errors: errors,
-                                              followsAll: followsAll, chosen: chosen)
+                                              followsAll: followsAll, chosen: chosen, audience: audience)
         view.email = subscription.address
         view.action = action
         view.unsubscribeAction = unsubscribe

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Portal
 import StatusModel
 
 /// Pages and feeds kept until a state changes: the store's version moves, the local day turns,
@@ -57,19 +58,28 @@ struct CachedPages<Store: StatusStore>: Sendable {
     }
 
     /// An HTML page from the cache, or 304 when the browser already holds this version. A
-    /// signed-in reader gets the same cached page with their own menu spliced into the header.
-    func page(_ request: Request, key: PageCache.Key, pages: Pages, render: (Date) async throws -> String) async throws -> Response {
+    /// signed-in reader gets the same cached page with their own menu spliced into the header,
+    /// and `reader`'s part (the product page's subscribe button) into the page's reader slot:
+    /// the shared copy stays anonymous, whoever asks.
+    func page(_ request: Request, key: PageCache.Key, pages: Pages, reader: ((SignedInUser) async throws -> String)? = nil,
+              render: (Date) async throws -> String) async throws -> Response {
         let entry = try await entry(key: key, render: render)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-cache"
+        // A copy for one set of visible products is nobody else's: no shared cache may keep it.
+        headers[.cacheControl] = key.audience.isEmpty ? "no-cache" : "private, no-cache"
         headers[.contentLanguage] = key.language.rawValue
         var response: Response
-        if PageVisitor.current?.user != nil, let slot = entry.accountSlot {
+        if let user = PageVisitor.current?.user, entry.accountSlot != nil || entry.readerSlot != nil {
             headers[.cacheControl] = "private, no-cache"
-            let menu = try pages.renderer.render(AccountSlotView(page: PageChrome(language: key.language, catalog: pages.catalog, title: "")),
-                                                 template: "account_slot")
-            response = try Self.respond(request, entry: entry, slot: slot, replacement: menu, headers: headers)
+            var parts: [(slot: Range<Int>, text: String)] = []
+            if let slot = entry.accountSlot {
+                let menu = try pages.renderer.render(AccountSlotView(page: PageChrome(language: key.language, catalog: pages.catalog, title: "")),
+                                                     template: "account_slot")
+                parts.append((slot, menu))
+            }
+            if let slot = entry.readerSlot, let reader { parts.append((slot, try await reader(user))) }
+            response = try Self.respond(request, entry: entry, replacing: parts, headers: headers)
         } else {
             response = Self.respond(request, entry: entry, headers: headers)
         }
@@ -82,24 +92,31 @@ struct CachedPages<Store: StatusStore>: Sendable {
         let page: PageChrome
     }
 
-    /// The cached page with `replacement` in its account slot: compressed per request (only
-    /// signed-in readers pay for it), its ETag the page's extended by the menu's, so each
-    /// reader's variant has its own and none matches the shared copy's.
-    static func respond(_ request: Request, entry: PageCache.Entry, slot: Range<Int>, replacement: String,
+    /// The cached page with each slot's content replaced by its text (slots in the body's
+    /// order): compressed per request (only signed-in readers pay for it), its ETag the page's
+    /// extended by the replacements', so each reader's variant has its own and none matches the
+    /// shared copy's.
+    static func respond(_ request: Request, entry: PageCache.Entry, replacing parts: [(slot: Range<Int>, text: String)],
                         headers: HTTPFields) throws -> Response {
         var headers = headers
         headers[.vary] = vary
-        let menu = ByteBuffer(string: replacement)
-        var body = ByteBuffer()
-        body.reserveCapacity(entry.identity.readableBytes + menu.readableBytes)
         let start = entry.identity.readerIndex
-        if let head = entry.identity.getSlice(at: start, length: slot.lowerBound) { body.writeImmutableBuffer(head) }
-        body.writeImmutableBuffer(menu)
-        if let tail = entry.identity.getSlice(at: start + slot.upperBound, length: entry.identity.readableBytes - slot.upperBound) {
+        var body = ByteBuffer()
+        body.reserveCapacity(entry.identity.readableBytes + parts.reduce(0) { $0 + $1.text.utf8.count })
+        var written = 0
+        var spliced: [UInt8] = []
+        for part in parts.sorted(by: { $0.slot.lowerBound < $1.slot.lowerBound }) where part.slot.lowerBound >= written {
+            if let head = entry.identity.getSlice(at: start + written, length: part.slot.lowerBound - written) { body.writeImmutableBuffer(head) }
+            body.writeString(part.text)
+            spliced.append(contentsOf: part.text.utf8)
+            spliced.append(0)
+            written = part.slot.upperBound
+        }
+        if let tail = entry.identity.getSlice(at: start + written, length: entry.identity.readableBytes - written) {
             body.writeImmutableBuffer(tail)
         }
         let gzip = acceptsGzip(request.headers[.acceptEncoding])
-        let variant = "\(entry.hash)-u\(PageCache.hash(menu.readableBytesView))"
+        let variant = "\(entry.hash)-u\(PageCache.hash(spliced))"
         let etag = gzip ? "\"\(variant)-gzip\"" : "\"\(variant)\""
         headers[.eTag] = etag
         if let held = request.headers[.ifNoneMatch], matches(held, etag: etag) {

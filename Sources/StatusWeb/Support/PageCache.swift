@@ -11,6 +11,15 @@ final class PageCache: Sendable {
     struct Key: Hashable {
         let path: String
         let language: Language
+        /// Whose copy: `ProductAudience.cacheName`, "" for the anonymous one. Readers who see the
+        /// same products in the same sections share a copy; the public copy's key is unchanged.
+        let audience: String
+
+        init(path: String, language: Language, audience: ProductAudience = .anonymous) {
+            self.path = path
+            self.language = language
+            self.audience = audience.cacheName
+        }
     }
 
     /// One rendered page in both representations, with their validators.
@@ -20,6 +29,10 @@ final class PageCache: Sendable {
         /// The bytes of the header's account slot (between `<!--account-->` and
         /// `<!--/account-->`), which a signed-in reader's menu replaces; nil for bodies without one.
         let accountSlot: Range<Int>?
+        /// The bytes of the page's own per-reader part (between `<!--reader-->` and
+        /// `<!--/reader-->`, after the account slot): the product page's "S'inscrire aux mises
+        /// à jour", which a signed-in reader gets as their own button; nil for bodies without one.
+        let readerSlot: Range<Int>?
         /// The body's hash, which a signed-in reader's variant extends into its own ETag.
         let hash: String
         /// Strong validators: the gzip one differs, since its bytes do.
@@ -35,7 +48,9 @@ final class PageCache: Sendable {
             gzip = try source.compress(with: .gzip(configuration: .init(compressionLevel: .bestCompression)))
             let hash = PageCache.hash(body.readableBytesView)
             self.hash = hash
-            accountSlot = Self.slot(in: body)
+            let accountSlot = Self.slot(in: body, start: Self.slotStart, end: Self.slotEnd)
+            self.accountSlot = accountSlot
+            readerSlot = Self.slot(in: body, start: Self.readerStart, end: Self.readerEnd, from: accountSlot?.upperBound ?? 0)
             etag = "\"\(hash)\""
             gzipETag = "\"\(hash)-gzip\""
             self.version = version
@@ -48,14 +63,16 @@ final class PageCache: Sendable {
 
         static let slotStart = Array("<!--account-->".utf8)
         static let slotEnd = Array("<!--/account-->".utf8)
+        static let readerStart = Array("<!--reader-->".utf8)
+        static let readerEnd = Array("<!--/reader-->".utf8)
 
-        /// Where the account slot's content lies. The header comes before any product or user
-        /// text, and those are escaped anyway, so the first markers are the template's.
-        static func slot(in body: ByteBuffer) -> Range<Int>? {
+        /// Where a slot's content lies. The header comes before any product or user text, and
+        /// those are escaped anyway (no `<!--` in them), so the first markers are the template's.
+        static func slot(in body: ByteBuffer, start startMarker: [UInt8], end endMarker: [UInt8], from offset: Int = 0) -> Range<Int>? {
             let bytes = body.readableBytesView
-            guard let start = firstIndex(of: slotStart, in: bytes) else { return nil }
-            let contentStart = start + slotStart.count
-            guard let end = firstIndex(of: slotEnd, in: bytes, from: contentStart) else { return nil }
+            guard let start = firstIndex(of: startMarker, in: bytes, from: offset) else { return nil }
+            let contentStart = start + startMarker.count
+            guard let end = firstIndex(of: endMarker, in: bytes, from: contentStart) else { return nil }
             return contentStart..<end
         }
 

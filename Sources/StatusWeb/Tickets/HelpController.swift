@@ -64,7 +64,7 @@ struct HelpController<Store: StatusStore>: Sendable {
         router.post("/help/subscribe") { request, context in
             let caller = try context.requireTenant()
             let form = try await Forms.read(SubscribeForm.self, from: request, context: context)
-            let visible = try await store.publicProducts().slugs
+            let visible = try await store.visibleProducts(for: caller.audience).slugs
             guard let subscriptions, let slug = form.product, visible.contains(slug) else { throw HTTPError(.notFound) }
             let existing = try await subscriptions.store.subscription(userID: caller.user.id)
             // Following every product already covers this one; otherwise it is added to the others.
@@ -165,7 +165,7 @@ struct HelpController<Store: StatusStore>: Sendable {
                                           filesAgain: true, status: .unprocessableContent)
             }
         }
-        let visible = try await store.publicProducts().slugs
+        let visible = try await store.visibleProducts(for: caller.audience).slugs
         var incidentID: String?
         if type.asksProduct, !values.product.isEmpty {
             incidentID = try await notices(now: clock()).first { $0.product == values.product }?.id
@@ -219,7 +219,7 @@ struct HelpController<Store: StatusStore>: Sendable {
         let catalog = pages.catalog
         var view = HelpFormView(page: pages.chrome(request, titleKey: "help_form_title"), csrf: caller.session.csrfToken, type: type,
                                 values: values, language: language)
-        let products = try await store.publicProducts().products
+        let products = try await store.visibleProducts(for: caller.audience).products
         view.products = products.map { .init(value: $0.slug, label: $0.name, selected: $0.slug == values.product) }
         let subscription = try await subscriptions?.store.subscription(userID: caller.user.id)
         let formatter = DayFormatter(language: language, calendar: calendar)

@@ -308,7 +308,7 @@ struct RequestsController<Store: StatusStore>: Sendable {
         let results = try await service.list(query, for: reader(caller))
         var names: [Int64: String] = [:]
         if isAdmin { names = try await accounts.shownNames(of: Set(results.tickets.map(\.contactUserID))) }
-        let view = RequestsListView(page: pages.chrome(request, titleKey: "requests_title"), words: words, results: results, products: products,
+        let view = RequestsListView(page: pages.chrome(request, titleKey: "requests_title"), words: words, results: results, products: products, audience: caller.audience,
                                     names: names, isAdmin: isAdmin, mine: mine, stateFilter: stateFilter, type: type, product: product, text: text)
         return try pages.render(view, template: "requests", request: request)
     }

@@ -46,7 +46,7 @@ struct RequestsListView {
     let pageLinks: [PageLink]
     let hasPages: Bool
 
-    init(page: PageChrome, words: TicketWords, results: TicketResults, products: [Product], names: [Int64: String], isAdmin: Bool, mine: Bool,
+    init(page: PageChrome, words: TicketWords, results: TicketResults, products: [Product], audience: ProductAudience, names: [Int64: String], isAdmin: Bool, mine: Bool,
          stateFilter: String, type: String?, product: String?, text: String) {
         self.page = page
         rows = results.tickets.map { ticket in
@@ -64,7 +64,7 @@ struct RequestsListView {
         types = [Option(value: "", label: words.text("requests_all_types"), selected: type == nil)]
             + words.forms.types.map { Option(value: $0.key, label: $0.label.text(words.language.rawValue), selected: $0.key == type) }
         self.products = [Option(value: "", label: words.text("requests_all_products"), selected: product == nil)]
-            + products.filter { $0.visibility == .public || $0.slug == product }.map { Option(value: $0.slug, label: $0.name, selected: $0.slug == product) }
+            + products.filter { audience.sees($0) || ($0.slug == product && $0.visibility == .hidden) }.map { Option(value: $0.slug, label: $0.name, selected: $0.slug == product) }
         self.text = text
         self.isAdmin = isAdmin
         self.mine = mine

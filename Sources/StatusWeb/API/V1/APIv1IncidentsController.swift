@@ -14,15 +14,15 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
     func addRoutes(to routes: SiteRoutes) {
         let api = routes.api(.anyone)
         let staff = routes.api(.staffKey)
-        api.get("incidents") { request, _ in
+        api.get("incidents") { request, context in
             let limit = try APIv1Input.queryInt(request, "limit", in: 1...100, fallback: 20)
-            let shown = try await store.publicProducts().slugs
-            // Incidents of hidden products only are left out, so ask for more than the page.
+            let shown = try await store.visibleProducts(for: context.audience).slugs
+            // Incidents of products the caller does not see are left out, so ask for more than the page.
             let incidents = try await store.recentIncidents(limit: limit + 200).filter { isShown($0.productSlugs, shown) }.prefix(limit)
             return APIv1.IncidentList(incidents: incidents.map { APIv1.IncidentView($0, timeZone: calendar.timeZone, shown: shown) })
         }
         api.get("incidents/:id") { _, context in
-            let shown = try await store.publicProducts().slugs
+            let shown = try await store.visibleProducts(for: context.audience).slugs
             guard let incident = try await store.incident(id: try context.parameters.require("id")), isShown(incident.productSlugs, shown) else {
                 throw APIError.notFound("incident")
             }
@@ -85,7 +85,7 @@ struct APIv1IncidentsController<Store: StatusStore>: Sendable {
         }
     }
 
-    /// Readers see an incident when it touches at least one public product.
+    /// Readers see an incident when it touches at least one product they see, with those only.
     private func isShown(_ slugs: [String], _ shown: Set<String>) -> Bool {
         slugs.contains { shown.contains($0) }
     }

@@ -15,13 +15,13 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
     func addRoutes(to routes: SiteRoutes) {
         let api = routes.api(.anyone)
         let staff = routes.api(.staffKey)
-        api.get("maintenance") { request, _ in
+        api.get("maintenance") { request, context in
             let now = clock()
             let from = try queryDate(request, "from") ?? now.addingTimeInterval(-7 * 86_400)
             let to = try queryDate(request, "to") ?? now.addingTimeInterval(90 * 86_400)
             // DateInterval traps on a reversed interval: refuse it as the client's mistake first.
             guard to >= from else { throw APIError(.badRequest, "end_before_start", "to must not be before from.", field: "to") }
-            let shown = try await store.publicProducts().slugs
+            let shown = try await store.visibleProducts(for: context.audience).slugs
             let windows = try await store.maintenances(overlapping: DateInterval(start: from, end: to))
                 .filter { $0.productSlugs.contains(where: { shown.contains($0) }) }.sorted { $0.start < $1.start }
             return APIv1.MaintenanceList(maintenance: windows.map {
@@ -29,7 +29,7 @@ struct APIv1MaintenanceController<Store: StatusStore>: Sendable {
             })
         }
         api.get("maintenance/:id") { _, context in
-            let shown = try await store.publicProducts().slugs
+            let shown = try await store.visibleProducts(for: context.audience).slugs
             guard let window = try await store.maintenance(id: try context.parameters.require("id")),
                   window.productSlugs.contains(where: { shown.contains($0) }) else { throw APIError.notFound("maintenance window") }
             return APIv1.MaintenanceView(window, now: clock(), timeZone: calendar.timeZone, shown: shown)

@@ -16,8 +16,8 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
     func addRoutes(to routes: SiteRoutes) {
         let api = routes.api(.anyone)
         let staff = routes.api(.staffKey)
-        api.get("products") { request, _ in
-            let (products, _) = try await store.publicProducts()
+        api.get("products") { request, context in
+            let (products, _) = try await store.visibleProducts(for: context.audience)
             let conditions = try await store.conditions(now: clock())
             let language = pages.language(of: request)
             return APIv1.ProductList(products: products.map { product in
@@ -26,7 +26,7 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
             })
         }
         api.get("products/:slug") { request, context in
-            let product = try await publicProduct(try context.parameters.require("slug"))
+            let product = try await visibleProduct(try context.parameters.require("slug"), context.audience)
             let now = clock()
             let history = try await store.history(productSlug: product.slug, days: lastDays(historyDays, now: now), now: now)
             return APIv1.ProductView(product, condition: history.condition,
@@ -34,16 +34,16 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
                                                         uptime: history.uptime, days: historyDays)
         }
         api.get("products/:slug/days") { request, context in
-            let product = try await publicProduct(try context.parameters.require("slug"))
+            let product = try await visibleProduct(try context.parameters.require("slug"), context.audience)
             let now = clock()
             let days = lastDays(try APIv1Input.queryInt(request, "days", in: 1...90, fallback: historyDays), now: now)
             let history = try await store.history(productSlug: product.slug, days: days, now: now)
             return APIv1.ProductDaysView(slug: product.slug, days: dayViews(days, history.states, pages.language(of: request)))
         }
-        api.get("days") { request, _ in
+        api.get("days") { request, context in
             let now = clock()
             let days = lastDays(try APIv1Input.queryInt(request, "days", in: 1...90, fallback: historyDays), now: now)
-            let (products, _) = try await store.publicProducts()
+            let (products, _) = try await store.visibleProducts(for: context.audience)
             let states = try await store.dayStates(days: days, now: now)
             let language = pages.language(of: request)
             return APIv1.DaysView(days: days.map(\.description), products: products.map { product in
@@ -83,9 +83,9 @@ struct APIv1ProductsController<Store: StatusStore>: Sendable {
         }
     }
 
-    /// A public product, or 404: hidden products do not exist for readers.
-    private func publicProduct(_ slug: String) async throws -> Product {
-        guard let product = try await store.product(slug: slug), product.visibility == .public else { throw APIError.notFound("product") }
+    /// A product the caller sees, or 404: the others (hidden, or another tenant's) do not exist for them.
+    private func visibleProduct(_ slug: String, _ audience: ProductAudience) async throws -> Product {
+        guard let product = try await store.visibleProduct(slug: slug, for: audience) else { throw APIError.notFound("product") }
         return product
     }
 

@@ -26,7 +26,9 @@ struct APIv1SubscriptionsController<Store: StatusStore>: Sendable {
             let body = try await APIv1JSON.decode(SubscriptionBody.self, from: request)
             let language = body.language ?? "fr"
             guard ["fr", "en"].contains(language) else { throw APIError.invalid("language", "The language is fr or en.") }
-            let known = try await store.publicProducts().slugs
+            // An address or a webhook is nobody signed in: updates reach it about public products
+            // only (the announcements' rule), so it may follow those only, whoever's key asks.
+            let known = try await store.visibleProducts(for: .anonymous).slugs
             let slugs = body.products ?? []
             if let unknown = slugs.first(where: { !known.contains($0) }) {
                 throw APIError.invalid("products", "No public product has the slug \(unknown).")

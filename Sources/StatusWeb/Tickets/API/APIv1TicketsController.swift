@@ -48,7 +48,7 @@ struct APIv1TicketsController<Store: StatusStore>: Sendable {
                                         fields: Dictionary((body.fields ?? []).map { ($0.key, $0.value) }) { _, last in last },
                                         description: body.description ?? "", followUpEmails: (body.followUpEmails ?? []).joined(separator: ", "),
                                         incidentID: body.incidentId)
-            let allowed = try await store.publicProducts().products.map(\.slug)
+            let allowed = try await store.visibleProducts(for: context.audience).products.map(\.slug)
             let ticket = try await refusingInAPIWords {
                 try await service.open(request, by: contact, tenantID: key.tenantID, allowedProducts: allowed)
             }
