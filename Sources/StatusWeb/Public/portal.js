@@ -279,6 +279,9 @@
       if (!window.confirm(giveUp.dataset.giveUp)) { return; }
       form.action = giveUp.getAttribute("href");
       form.submit();
+    });
+  });
+})();
 // Administration (ADMIN): a destructive form asks first; confirmed, it says so to the server,
 // which otherwise answers with a confirmation page (the same question without a script).
 (function () {
