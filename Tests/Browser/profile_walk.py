@@ -46,7 +46,9 @@ def sign_in_after_activation(driver):
     driver.find_element(By.ID, "continue").click()
     wait(driver, lambda d: d.find_element(By.ID, "password")).send_keys("Secret#2026")
     driver.find_element(By.ID, "login").click()
-    wait(driver, lambda d: d.current_url.startswith(BASE + "/account"))
+    # A customer lands on their home page; the profile is one click away.
+    wait(driver, lambda d: d.current_url.startswith(BASE + "/home"))
+    driver.get(BASE + "/account?lang=fr")
 
 
 @step

@@ -54,7 +54,9 @@ import Testing
                 (status, html) = try await Self.get(client, uri, admin.session)
                 #expect(status == .ok, "\(uri)")
                 #expect(html.contains("id=\"nav-\(entry)\" aria-current=\"page\""), "\(uri)")
-                #expect(html.components(separatedBy: "aria-current=\"page\"").count == 2, "one current entry on \(uri)")
+                // One in the side menu, and "Administration" in the site's menu.
+                #expect(html.contains("id=\"menu-admin\" href=\"/admin\" aria-current=\"page\""), "\(uri)")
+                #expect(html.components(separatedBy: "aria-current=\"page\"").count == 3, "one current entry per menu on \(uri)")
             }
             (status, html) = try await Self.get(client, "/admin?lang=en", admin.session)
             #expect(html.contains("New service subscription requests"))
