@@ -42,7 +42,7 @@ struct HomeController<Store: StatusStore>: Sendable {
                 view.requests(results.tickets.filter { $0.contactUserID == signedIn.user.id && $0.tenantID == tenant.id }, total: results.total)
             }
             if let knowledgeBase {
-                view.articles = try await knowledgeBase.blocks(request, identity: context.identity, pages: pages).blocks.first { $0.id == "kb-recent" }
+                view.articles = try await knowledgeBase.blocks(request, identity: context.identity, audience: context.audience, pages: pages).blocks.first { $0.id == "kb-recent" }
             }
             return try pages.render(view, template: "home", request: request)
         }

@@ -26,12 +26,13 @@ struct APIv1ArticlesController: Sendable {
                 throw APIError.badParameter(refusal.parameter, refusal.message)
             }
             let results = try await store.search(query, for: KnowledgeBaseReader(context.identity))
-            return ArticleJSON.Results(results, query: query, timeZone: calendar.timeZone)
+            return ArticleJSON.Results(results, query: query, timeZone: calendar.timeZone,
+                                       visible: context.audience.visibleSlugs(try await products()))
         }
         anyone.get("kb/articles/:number") { _, context in
             let number = try Self.number(context)
             guard let article = try await store.article(number, for: KnowledgeBaseReader(context.identity)) else { throw APIError.notFound("article") }
-            return try await view(article)
+            return try await view(article, visible: context.audience.visibleSlugs(try await products()))
         }
         staff.post("kb/articles") { request, _ in
             let body = try await APIv1JSON.decode(ArticleJSON.Write.self, from: request)
@@ -70,10 +71,13 @@ struct APIv1ArticlesController: Sendable {
         return state
     }
 
-    private func view(_ article: Article) async throws -> ArticleJSON.Full {
+    /// The article as JSON; its products are those the caller may see (`nil`: a staff key's write, every one).
+    private func view(_ article: Article, visible: Set<String>? = nil) async throws -> ArticleJSON.Full {
         let attachments = try await store.attachments(of: article.number)
-        return ArticleJSON.Full(article, html: ArticleMarkdown(number: article.number, attachments: attachments).render(article.content.body),
-                                attachments: attachments, timeZone: calendar.timeZone)
+        var json = ArticleJSON.Full(article, html: ArticleMarkdown(number: article.number, attachments: attachments).render(article.content.body),
+                                    attachments: attachments, timeZone: calendar.timeZone)
+        if let visible { json.products = json.products.filter(visible.contains) }
+        return json
     }
 
     /// The draft a write asks for: on PUT, the fields left out keep their values.
@@ -145,11 +149,11 @@ enum ArticleJSON {
         let views: Int
         let rating: Rating
 
-        init(_ summary: ArticleSummary, timeZone: TimeZone) {
+        init(_ summary: ArticleSummary, timeZone: TimeZone, visible: Set<String>) {
             number = summary.number.description
             title = summary.title
             category = summary.category
-            products = summary.productIDs
+            products = summary.productIDs.filter(visible.contains)
             language = summary.language.rawValue
             updatedAt = APIv1JSON.format(summary.updatedAt, in: timeZone)
             views = summary.views
@@ -200,17 +204,18 @@ enum ArticleJSON {
         let facets: Facets
         let pagination: Pagination
 
-        init(_ results: ArticleResults, query: ArticleQuery, timeZone: TimeZone) {
+        /// `visible`: the product slugs the caller may see; a private product's slug never reaches another tenant.
+        init(_ results: ArticleResults, query: ArticleQuery, timeZone: TimeZone, visible: Set<String>) {
             func runs(_ excerpt: Excerpt) -> [Run] { excerpt.runs.map { Run(text: $0.text, match: $0.isMatch) } }
             self.query = query.text
             sort = query.sort.rawValue
             self.results = results.hits.map { hit in
-                Hit(article: Summary(hit.article, timeZone: timeZone), title: runs(hit.title), snippet: runs(hit.snippet),
+                Hit(article: Summary(hit.article, timeZone: timeZone, visible: visible), title: runs(hit.title), snippet: runs(hit.snippet),
                     attachment: hit.attachment.map { .init(fileName: $0.fileName, excerpt: runs($0.excerpt)) })
             }
             facets = Facets(language: results.facets.languages.map { Facet(value: $0.value.rawValue, count: $0.count) },
                             category: results.facets.categories.map { Facet(value: $0.value, count: $0.count) },
-                            product: results.facets.products.map { Facet(value: $0.value, count: $0.count) })
+                            product: results.facets.products.filter { visible.contains($0.value) }.map { Facet(value: $0.value, count: $0.count) })
             pagination = Pagination(page: results.page, pageCount: results.pageCount, perPage: query.pageSize, total: results.total)
         }
     }
@@ -228,7 +233,7 @@ enum ArticleJSON {
         let state: String
         let version: Int
         let category: String
-        let products: [String]
+        var products: [String]
         let language: String
         let translation: String?
         let visibility: String

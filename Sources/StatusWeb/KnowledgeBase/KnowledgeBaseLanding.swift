@@ -11,8 +11,10 @@ struct KnowledgeBaseLanding: Sendable {
     let clock: @Sendable () -> Date
     let products: @Sendable () async throws -> [Product]
 
-    func blocks(_ request: Request, identity: Identity?, pages: Pages) async throws -> ArticleHomeBlocks.View {
-        let presenter = ArticlePresenter(language: pages.language(of: request), catalog: pages.catalog, calendar: calendar, products: try await products())
+    func blocks(_ request: Request, identity: Identity?, audience: ProductAudience, pages: Pages) async throws -> ArticleHomeBlocks.View {
+        // Only the products the reader may see name an article's products.
+        let presenter = ArticlePresenter(language: pages.language(of: request), catalog: pages.catalog, calendar: calendar,
+                                         products: audience.visible(try await products()))
         return try await ArticleHomeBlocks(store: knowledgeBase.store).view(for: KnowledgeBaseReader(identity), now: clock(), presenter: presenter)
     }
 }

@@ -95,7 +95,7 @@ struct AccountController: Sendable {
         view.admin = signedIn.role == .admin
         view.operator_ = signedIn.user.staffRole == .operator_
         view.hasPassword = signedIn.user.hasPassword
-        view.knowledgeBase = try await knowledgeBase?.blocks(request, identity: context.identity, pages: pages)
+        view.knowledgeBase = try await knowledgeBase?.blocks(request, identity: context.identity, audience: context.audience, pages: pages)
         return try pages.render(view, template: "account", request: request, status: status)
     }
 }

@@ -185,6 +185,25 @@ import Testing
         }
     }
 
+    @Test func theArticlesAPIAndTheHomeBlocksNameOnlyTheReadersProducts() async throws {
+        let world = try await AudienceWorld()
+        try await world.test { client in
+            for reader in Reader.allCases {
+                let entitled = reader == .tenantA
+                for path in ["/api/v1/kb/articles?q=exports", "/api/v1/kb/articles/\(world.article)"] {
+                    let answer = try await kbGet(client, path, bearer: world.key(reader))
+                    #expect(answer.status == .ok, "\(path) \(reader)")
+                    #expect(answer.body.contains("\"loop\""), "\(path) \(reader)")
+                    #expect(answer.body.mentionsPrivateProduct == entitled, "\(path) \(reader)")
+                }
+                if let session = world.session(reader), !entitled {
+                    let home = try await kbGet(client, "/home", session: session)
+                    #expect(home.status == .ok && !home.body.mentionsPrivateProduct, "/home \(reader)")
+                }
+            }
+        }
+    }
+
     @Test func theTicketFormsOfferTheProductsTheCustomerSees() async throws {
         let world = try await AudienceWorld()
         try await world.test { client in
