@@ -22,15 +22,28 @@ import Testing
         let tail = "<!--/account--></header><main>" + String(repeating: "<tr><td>échéance</td></tr>\n", count: 3_000) + "</main>"
         let page = ByteBuffer(string: head + slot + tail)
         let range = head.utf8.count..<(head.utf8.count + slot.utf8.count)
-        let splice = try GzipSplice(page: page, slot: range)
+        let splice = try GzipSplice(page: page, slots: [range])
         for menu in ["<details><summary>Camille Martin</summary></details>", ""] {
-            let body = try splice.body(with: ByteBuffer(string: menu))
+            let body = try splice.body(with: [ByteBuffer(string: menu)])
             let expected = head + menu + tail
             var read = body
             var inflated = try read.decompress(with: .gzip())
             #expect(inflated.readString(length: inflated.readableBytes) == expected)
             #expect(try Self.gunzip(Data(body.readableBytesView)) == Data(expected.utf8), "gzip(1) reads it too")
         }
+    }
+
+    @Test func twoSlotsTheMenuAndTheReadersButton() throws {
+        let parts = ["<header><!--account-->", "<a>Se connecter</a>", "<!--/account--></header><main>" + String(repeating: "Cegid Loop ", count: 5_000) + "<!--reader-->",
+                     "<a>S'inscrire</a>", "<!--/reader--></main>"]
+        let page = ByteBuffer(string: parts.joined())
+        let first = parts[0].utf8.count
+        let second = parts[0...2].joined().utf8.count
+        let splice = try GzipSplice(page: page, slots: [first..<(first + parts[1].utf8.count), second..<(second + parts[3].utf8.count)])
+        var body = try splice.body(with: [ByteBuffer(string: "<details>Camille</details>"), ByteBuffer(string: "<p>Vous suivez ce produit.</p>")])
+        var inflated = try body.decompress(with: .gzip())
+        let expected = parts[0] + "<details>Camille</details>" + parts[2] + "<p>Vous suivez ce produit.</p>" + parts[4]
+        #expect(inflated.readString(length: inflated.readableBytes) == expected)
     }
 
     /// `gzip -dc` on the bytes: the checksum and length in the trailer must be right for it.

@@ -124,8 +124,23 @@ struct CachedPages<Store: StatusStore>: Sendable {
         }
         guard gzip else { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
         headers[.contentEncoding] = "gzip"
-        let compressed = try body.compress(with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: compressed))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: try gzipBody(entry: entry, plain: body, parts: parts)))
+    }
+
+    /// The variant's gzip body: the entry's stretches, compressed once, around each slot's text
+    /// (a slot not replaced keeps the shared copy's bytes); the whole variant compressed when
+    /// the entry has no splice.
+    private static func gzipBody(entry: PageCache.Entry, plain: ByteBuffer, parts: [(slot: Range<Int>, text: String)]) throws -> ByteBuffer {
+        guard let splice = entry.splice else {
+            var source = plain
+            return try source.compress(with: .gzip(configuration: .init(compressionLevel: .fastestCompression)))
+        }
+        let start = entry.identity.readerIndex
+        let texts = [entry.accountSlot, entry.readerSlot].compactMap { $0 }.map { slot in
+            parts.first { $0.slot == slot }.map { ByteBuffer(string: $0.text) }
+                ?? entry.identity.getSlice(at: start + slot.lowerBound, length: slot.count) ?? ByteBuffer()
+        }
+        return try splice.body(with: texts)
     }
 
     /// The entry's gzip bytes when the request accepts gzip, its plain bytes otherwise, each with

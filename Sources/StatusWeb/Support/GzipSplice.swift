@@ -1,49 +1,62 @@
 import CompressNIO
 import NIOCore
 
-/// A cached page's gzip body with a part that differs per reader (the signed-in menu), without
-/// compressing the whole page per request. The page's bytes before and after the slot are
-/// compressed once, as raw deflate: the part before ends on a sync flush (byte-aligned, not
-/// final), the part after finishes the stream. Per request only the reader's part is
-/// compressed (sync-flushed too), and the three are laid end to end inside one gzip member;
-/// its CRC-32 is combined from the parts' (as pigz joins its blocks). Each part refers only to
-/// its own bytes, so the joined stream is valid deflate.
+/// A cached page's gzip body with parts that differ per reader (the signed-in menu, the
+/// product page's subscribe button), without compressing the whole page per request. The
+/// page's fixed stretches around the slots are compressed once, as raw deflate: each ends on a
+/// sync flush (byte-aligned, not final) except the last, which finishes the stream. Per request
+/// only the reader's parts are compressed (sync-flushed too), and all are laid end to end inside
+/// one gzip member whose CRC-32 is combined from the parts' (as pigz joins its blocks). Each part
+/// refers only to its own bytes, so the joined stream is valid deflate.
 struct GzipSplice: Sendable {
-    private let head: ByteBuffer
-    private let tail: ByteBuffer
-    private let headCRC: UInt32
-    private let tailCRC: UInt32
-    private let headLength: Int
-    private let tailLength: Int
-
-    init(page: ByteBuffer, slot: Range<Int>) throws {
-        let start = page.readerIndex
-        var before = page.getSlice(at: start, length: slot.lowerBound) ?? ByteBuffer()
-        var after = page.getSlice(at: start + slot.upperBound, length: page.readableBytes - slot.upperBound) ?? ByteBuffer()
-        headCRC = CRC32.checksum(before.readableBytesView)
-        tailCRC = CRC32.checksum(after.readableBytesView)
-        headLength = before.readableBytes
-        tailLength = after.readableBytes
-        head = try Self.deflate(&before, flush: .sync)
-        tail = try Self.deflate(&after, flush: .finish)
+    private struct Stretch: Sendable {
+        let compressed: ByteBuffer
+        let crc: UInt32
+        let length: Int
     }
 
-    /// The gzip member of the page with `middle` in its slot.
-    func body(with middle: ByteBuffer) throws -> ByteBuffer {
-        var plain = middle
-        let middleCRC = CRC32.checksum(plain.readableBytesView)
-        let middleLength = plain.readableBytes
-        let compressed = try Self.deflate(&plain, flush: .sync)
-        let crc = CRC32.combine(CRC32.combine(headCRC, middleCRC, length: middleLength), tailCRC, length: tailLength)
+    /// The fixed stretches: one more than the slots.
+    private let stretches: [Stretch]
+
+    /// `slots` in the page's order, not overlapping.
+    init(page: ByteBuffer, slots: [Range<Int>]) throws {
+        let start = page.readerIndex
+        var bounds: [Range<Int>] = []
+        var from = 0
+        for slot in slots {
+            bounds.append(from..<slot.lowerBound)
+            from = slot.upperBound
+        }
+        bounds.append(from..<page.readableBytes)
+        stretches = try bounds.enumerated().map { index, range in
+            var bytes = page.getSlice(at: start + range.lowerBound, length: range.count) ?? ByteBuffer()
+            let crc = CRC32.checksum(bytes.readableBytesView)
+            return Stretch(compressed: try Self.deflate(&bytes, flush: index == bounds.count - 1 ? .finish : .sync), crc: crc, length: range.count)
+        }
+    }
+
+    /// The gzip member of the page with `parts[i]` in slot `i` (one part per slot).
+    func body(with parts: [ByteBuffer]) throws -> ByteBuffer {
+        precondition(parts.count == stretches.count - 1, "one part per slot")
+        var pieces: [ByteBuffer] = [stretches[0].compressed]
+        var crc = stretches[0].crc
+        var length = stretches[0].length
+        for (part, stretch) in zip(parts, stretches.dropFirst()) {
+            var plain = part
+            crc = CRC32.combine(crc, CRC32.checksum(plain.readableBytesView), length: plain.readableBytes)
+            length += plain.readableBytes
+            pieces.append(try Self.deflate(&plain, flush: .sync))
+            crc = CRC32.combine(crc, stretch.crc, length: stretch.length)
+            length += stretch.length
+            pieces.append(stretch.compressed)
+        }
         var body = ByteBuffer()
-        body.reserveCapacity(10 + head.readableBytes + compressed.readableBytes + tail.readableBytes + 8)
+        body.reserveCapacity(18 + pieces.reduce(0) { $0 + $1.readableBytes })
         // Magic, deflate, no flags, no time, no extra flags, unknown system.
         body.writeBytes([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xFF])
-        body.writeImmutableBuffer(head)
-        body.writeImmutableBuffer(compressed)
-        body.writeImmutableBuffer(tail)
+        for piece in pieces { body.writeImmutableBuffer(piece) }
         body.writeInteger(crc, endianness: .little)
-        body.writeInteger(UInt32(truncatingIfNeeded: headLength + middleLength + tailLength), endianness: .little)
+        body.writeInteger(UInt32(truncatingIfNeeded: length), endianness: .little)
         return body
     }
 

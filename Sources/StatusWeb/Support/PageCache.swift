@@ -33,6 +33,8 @@ final class PageCache: Sendable {
         /// `<!--/reader-->`, after the account slot): the product page's "S'inscrire aux mises
         /// à jour", which a signed-in reader gets as their own button; nil for bodies without one.
         let readerSlot: Range<Int>?
+        /// The gzip body around the slots, compressed once, for signed-in readers' variants; nil without slots.
+        let splice: GzipSplice?
         /// The body's hash, which a signed-in reader's variant extends into its own ETag.
         let hash: String
         /// Strong validators: the gzip one differs, since its bytes do.
@@ -50,7 +52,10 @@ final class PageCache: Sendable {
             self.hash = hash
             let accountSlot = Self.slot(in: body, start: Self.slotStart, end: Self.slotEnd)
             self.accountSlot = accountSlot
-            readerSlot = Self.slot(in: body, start: Self.readerStart, end: Self.readerEnd, from: accountSlot?.upperBound ?? 0)
+            let readerSlot = Self.slot(in: body, start: Self.readerStart, end: Self.readerEnd, from: accountSlot?.upperBound ?? 0)
+            self.readerSlot = readerSlot
+            let slots = [accountSlot, readerSlot].compactMap { $0 }
+            splice = slots.isEmpty ? nil : try GzipSplice(page: body, slots: slots)
             etag = "\"\(hash)\""
             gzipETag = "\"\(hash)-gzip\""
             self.version = version
