@@ -79,6 +79,8 @@ struct KBBench: AsyncParsableCommand {
         @Flag var list = false
         /// Print the queries slower than 50 ms.
         @Flag var slow = false
+        /// Print the statements slower than 2 ms (with --slow: of the slow queries), for finding what a query spends.
+        @Flag var trace = false
 
         static func mix(articles: Int) -> [ArticleQuery] {
             var queries: [ArticleQuery] = []
@@ -112,6 +114,16 @@ struct KBBench: AsyncParsableCommand {
                 }
                 return
             }
+            if trace {
+                // Queries run one at a time, so the pool hands the same reader connection back.
+                try await sqlite.writer.read { db in
+                    db.trace(options: .profile) { event in
+                        if case let .profile(statement, duration) = event, duration > 0.002 {
+                            print(String(format: "  %6.2f ms ", duration * 1000) + statement.sql.prefix(160))
+                        }
+                    }
+                }
+            }
             var timings: [Double] = []
             let clock = ContinuousClock()
             for run in 0..<runs {
@@ -119,7 +131,7 @@ struct KBBench: AsyncParsableCommand {
                 let query = mix[run % mix.count]
                 let elapsed = try await clock.measure { _ = try await store.search(query, for: reader) }
                 let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                if slow, milliseconds > 50 { print("slow: \(Int(milliseconds)) ms \(query)") }
+                if slow || trace, milliseconds > (slow ? 50 : 0) { print("\(Int(milliseconds)) ms \(query)") }
                 timings.append(milliseconds)
             }
             timings.sort()
@@ -136,12 +148,14 @@ struct KBBench: AsyncParsableCommand {
         @Option var repeats = 3
         /// Statements run first on the connection (pragmas).
         @Option var setup: [String] = []
+        /// Run the statements in a write transaction (an index `optimize`, say) instead of a read.
+        @Flag var write = false
         @Argument var statements: [String]
 
         func run() async throws {
             let sqlite = try SQLiteDatabase.open(path: database, migrations: [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()])
             let clock = ContinuousClock()
-            try await sqlite.writer.read { db in
+            let body: @Sendable (Database) throws -> Void = { db in
                 for statement in setup { _ = try Row.fetchAll(db, sql: statement) }
                 for statement in statements {
                     var timings: [Double] = []
@@ -154,6 +168,7 @@ struct KBBench: AsyncParsableCommand {
                     print(String(format: "%8.2f ms (min of %d) rows=%d ", timings.min() ?? 0, repeats, rows.count) + "\(statement.prefix(110)) → \(shown.prefix(200))")
                 }
             }
+            if write { try await sqlite.writer.write(body) } else { try await sqlite.writer.read(body) }
         }
     }
 }

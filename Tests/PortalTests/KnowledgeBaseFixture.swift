@@ -21,7 +21,7 @@ struct KnowledgeBaseFixture {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     private let folder: URL?
 
-    init(_ storage: KnowledgeBaseStorage = .memory) async throws {
+    init(_ storage: KnowledgeBaseStorage = .memory, matchWindow: Int = 2_000) async throws {
         let migrations: [any SQLiteMigrations] = [StatusModelMigrations(), NotifyMigrations(), PortalMigrations()]
         if storage == .file {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kb-\(UUID().uuidString)")
@@ -32,7 +32,7 @@ struct KnowledgeBaseFixture {
             database = try SQLiteDatabase.inMemory(migrations: migrations)
         }
         portal = try PortalFixture(database: database)
-        store = SQLiteKnowledgeBaseStore(database: database)
+        store = SQLiteKnowledgeBaseStore(database: database, matchWindow: matchWindow)
         let services = SQLiteServiceStore(database: database)
         stream = try await services.createService(Service(name: "Cegid Stream", family: "Services en ligne"))
         tenantA = try await portal.tenant("11111111")

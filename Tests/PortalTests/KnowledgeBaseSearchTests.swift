@@ -57,6 +57,30 @@ import Testing
         #expect(try await kb.search("plafondbz").total == 1)
     }
 
+    /// A word in more articles than a search by relevance reads (the window, 20 here, 2,000 in
+    /// production): the total is extrapolated from the newest matches and shown as "about", the
+    /// title match among them still comes first, and the other sorts and deeper pages count exactly.
+    @Test func aWordInMoreArticlesThanTheWindowIsCountedAboutAndStillRanked() async throws {
+        let kb = try await KnowledgeBaseFixture(matchWindow: 20)
+        for index in 1...80 {
+            try await kb.publish(kb.draft(index == 75 ? "Facture en retard" : "Note \(index)",
+                                          body: index % 4 == 0 ? "Un devis à signer." : "Une facture à régler."))
+        }
+        let about = try await kb.search("facture")
+        #expect(about.totalIsEstimate)
+        #expect((48...72).contains(about.total), "\(about.total) estimated for 60")
+        #expect(about.hits.count == 10)
+        #expect(about.hits.first?.article.title == "Facture en retard")
+        #expect(about.facets.areEstimates)
+        for exact in [try await kb.search("facture", sort: .views), try await kb.search("facture", page: 2)] {
+            #expect(!exact.totalIsEstimate)
+            #expect(exact.total == 60)
+        }
+        let few = try await kb.search("devis")
+        #expect(!few.totalIsEstimate)
+        #expect(few.total == 20)
+    }
+
     @Test func titleWeighsMoreThanBodyAndSnippetsMarkTheWords() async throws {
         let kb = try await KnowledgeBaseFixture()
         try await kb.publish(kb.draft("Imprimer un bulletin", body: "Le menu Fichier permet d'imprimer une copie de la facture."))

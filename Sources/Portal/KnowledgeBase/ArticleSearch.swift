@@ -129,14 +129,18 @@ public struct FacetCount<Value: Sendable & Hashable>: Sendable, Hashable {
 /// A page of results: "N résultats pour « … »".
 public struct ArticleResults: Sendable, Hashable {
     public var total: Int
+    /// `total` was extrapolated from the newest matches (a query matching most of a large base):
+    /// shown as "about N".
+    public var totalIsEstimate: Bool
     public var hits: [ArticleHit]
     public var facets: ArticleFacets
     /// The page given back (clamped), and how many there are.
     public var page: Int
     public var pageCount: Int
 
-    public init(total: Int, hits: [ArticleHit], facets: ArticleFacets, page: Int, pageCount: Int) {
+    public init(total: Int, totalIsEstimate: Bool = false, hits: [ArticleHit], facets: ArticleFacets, page: Int, pageCount: Int) {
         self.total = total
+        self.totalIsEstimate = totalIsEstimate
         self.hits = hits
         self.facets = facets
         self.page = page

@@ -75,10 +75,22 @@ struct ArticleSearchView {
     /// The filters and sort the box keeps when the words change.
     let hidden: [Hidden]
 
+    /// `value` to two significant digits: 66,768 → 67,000.
+    static func roughly(_ value: Int) -> Int {
+        guard value >= 100 else { return value }
+        var unit = 1
+        while value / unit >= 100 { unit *= 10 }
+        return (value + unit / 2) / unit * unit
+    }
+
     init(query: ArticleQuery, results: ArticleResults, categories: [String], presenter: ArticlePresenter) {
         text = query.text
         let total = results.total
-        if query.text.isEmpty {
+        if results.totalIsEstimate {
+            // Extrapolated: two significant digits say how rough it is ("Environ 67 000 résultats").
+            let rounded = Self.roughly(total)
+            summary = query.text.isEmpty ? presenter.text("kb_results_about_all", rounded) : presenter.text("kb_results_about", rounded, query.text)
+        } else if query.text.isEmpty {
             summary = presenter.text(total == 1 ? "kb_results_one_all" : "kb_results_all", total)
         } else {
             summary = presenter.text(total == 1 ? "kb_results_one" : "kb_results", total, query.text)

@@ -21,11 +21,12 @@ extension SQLiteKnowledgeBaseStore {
         var rows: [Int: Attributes] = [:]
         var scale = 1.0
         if let base {
-            let matches = try baseMatches ?? MatchSet(db, base)
-            let step = max(1, (matches.count + facetSample - 1) / facetSample)
-            let sample = matches.numbers.filter { $0 % step == 0 }
+            let matches = try baseMatches ?? MatchSet(db, base, window: facetSample, span: numberSpan(db))
+            // A window of the newest matches is the sample; every match, an even sample of it.
+            let step = matches.isComplete ? max(1, (matches.count + facetSample - 1) / facetSample) : 1
+            let sample = step == 1 ? matches.numbers : matches.numbers.filter { $0 % step == 0 }
             rows = try attributes("SELECT \(columns) FROM article WHERE number IN (SELECT value FROM json_each(?))", [jsonArray(sample)])
-            if step > 1, !rows.isEmpty { scale = Double(matches.count) / Double(rows.count) }
+            if step > 1 || !matches.isComplete, !rows.isEmpty { scale = Double(matches.count) / Double(rows.count) }
         }
         var weights: [Int: Double] = rows.mapValues { _ in scale }
         if !pinned.isEmpty {

@@ -7,9 +7,12 @@ import StatusModel
 public struct SQLiteKnowledgeBaseStore: KnowledgeBaseStore {
     let writer: any DatabaseWriter
     let prefixTerms = PrefixTerms()
+    /// The newest matches a search by relevance reads before it extrapolates the total (see `MatchSet`).
+    let matchWindow: Int
 
-    public init(database: SQLiteDatabase) {
+    public init(database: SQLiteDatabase, matchWindow: Int = 2_000) {
         writer = database.writer
+        self.matchWindow = max(1, matchWindow)
     }
 
     public func createArticle(_ draft: ArticleDraft, state: ArticleState, authorID: Int64?, at: Date) async throws -> Article {
