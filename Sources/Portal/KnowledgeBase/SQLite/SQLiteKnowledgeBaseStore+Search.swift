@@ -4,7 +4,8 @@ import GRDB
 /// Search, with its work bounded whatever the query: FTS5 scores every row it is asked to rank
 /// (a word in 70 % of 100,000 articles costs about 100 ms with bm25 over all matches), so
 /// - relevance ranks at most `rankedCandidates` rows with bm25 when there are more matches:
-///   the newest of those whose title matches and the newest of all; the rest follow, newest first;
+///   the newest of those whose title matches and the newest of all, both among the window
+///   below (a word in more articles ranks its newest ones); the rest follow, newest first;
 /// - the matches are read from the index once (`MatchSet`), newest first and at most
 ///   `matchWindow` (2,000) of them for relevance: past that the total is extrapolated from the span of
 ///   numbers they cover (shown as "about N"), since reading 66,000 matches costs 20 ms where
@@ -51,13 +52,13 @@ extension SQLiteKnowledgeBaseStore {
             var indexTotal = 0
             var matches = MatchSet(numbers: [])
             if searchesIndex {
-                let span = try Self.numberSpan(db)
-                matches = try MatchSet(db, expression, window: window, span: span)
                 // The other sorts walk the articles in their order and test each against every
                 // match; a page past the newest matches needs the others.
                 let deepPage = max(query.page, 1) > window / 2 / pageSize  // page × size > window / 2, without overflowing on a page typed as 9…9
-                if !matches.isComplete, words == nil || query.sort != .relevance || deepPage {
+                if words == nil || query.sort != .relevance || deepPage {
                     matches = try MatchSet(db, expression)
+                } else {
+                    matches = try MatchSet(db, expression, window: window, span: Self.numberSpan(db))
                 }
                 indexTotal = max(0, matches.count - pinned.count { matches.contains($0.value) })
             }
