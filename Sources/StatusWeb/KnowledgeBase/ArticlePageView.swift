@@ -68,7 +68,7 @@ struct ArticlePageView {
         views = presenter.views(article.views)
         category = article.content.category
         products = presenter.products(article.content.productIDs)
-        hasProducts = !article.content.productIDs.isEmpty
+        hasProducts = !products.isEmpty  // the products the reader may see: none of them, no empty slot
         stars = presenter.stars(article.rating)
         body = ArticleMarkdown(number: article.number, attachments: attachments).render(article.content.body)
         self.attachments = attachments.map {

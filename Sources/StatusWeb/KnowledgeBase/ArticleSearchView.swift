@@ -97,10 +97,12 @@ struct ArticleSearchView {
         }
         self.results = results.hits.map { hit in
             let summary = hit.article
+            // Only the products the reader may see are named; none of them, no empty slot.
+            let products = presenter.products(summary.productIDs)
             return Result(number: summary.number.description, href: "/kb/\(summary.number)", title: presenter.runs(hit.title),
                           snippet: presenter.runs(hit.snippet), hasSnippet: !hit.snippet.runs.isEmpty,
-                          category: summary.category, products: presenter.products(summary.productIDs),
-                          hasProducts: !summary.productIDs.isEmpty, language: summary.language.rawValue,
+                          category: summary.category, products: products,
+                          hasProducts: !products.isEmpty, language: summary.language.rawValue,
                           views: presenter.views(summary.views), date: presenter.date(summary.updatedAt),
                           stars: presenter.stars(summary.rating),
                           attachment: hit.attachment.map { AttachmentExcerpt(label: presenter.text("kb_summary_of", $0.fileName),

@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    /// An article about products the reader may not see (or no longer in the catalog) names
+    /// none of them, and shows no empty slot in its line of details.
+    @Test func productsTheReaderMayNotSeeLeaveNoEmptySlot() async throws {
+        let world = try await KnowledgeBaseWorld()
+        let article = try await world.store.createArticle(
+            ArticleDraft(title: "Clôture annuelle", body: "Les étapes de la clôture.", category: "Portail", productIDs: ["gone-product"], language: .fr),
+            state: .published, authorID: nil, at: SiteFixture.now)
+        try await world.test { client in
+            for path in ["/kb?q=cl%C3%B4ture", "/kb/\(article.number)"] {
+                let page = try await kbGet(client, path)
+                #expect(page.status == .ok)
+                #expect(page.body.contains("annuelle"), "\(path)")  // the search marks "Clôture"
+                #expect(!page.body.contains("class=\"kb-products\"></span>"), "\(path)")
+                #expect(!page.body.contains("gone-product"), "\(path)")
+            }
+        }
+    }
+
     @Test func filtersSortsAndChips() async throws {
         let world = try await KnowledgeBaseWorld()
         let store = world.store
