@@ -87,9 +87,8 @@ struct ArticleSearchView {
         text = query.text
         let total = results.total
         if results.totalIsEstimate {
-            // Extrapolated: two significant digits say how rough it is ("Environ 67 000 résultats").
-            let rounded = Self.roughly(total)
-            summary = query.text.isEmpty ? presenter.text("kb_results_about_all", rounded) : presenter.text("kb_results_about", rounded, query.text)
+            // Extrapolated (only ever for words): two significant digits say how rough it is ("Environ 67 000 résultats").
+            summary = presenter.text("kb_results_about", Self.roughly(total), query.text)
         } else if query.text.isEmpty {
             summary = presenter.text(total == 1 ? "kb_results_one_all" : "kb_results_all", total)
         } else {
