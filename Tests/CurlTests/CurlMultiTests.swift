@@ -37,12 +37,13 @@ import Testing
         request.timeout = .seconds(30)
         let task = Task { await curl.perform(request) }
         #expect(try await eventually { curl.inFlight == 1 })
-        let clock = ContinuousClock()
-        let start = clock.now
         task.cancel()
+        // The target never answers: a transfer that ignored the cancellation would end at its
+        // 30 s timeout with the timeout's code. No bound in seconds here, which a loaded CI
+        // machine breaks (it took 6 s once while 700 tests ran on two cores).
         let response = await task.value
         #expect(response.code == CurlCode.cancelled)
-        #expect(clock.now - start < .seconds(5), "well before the 30 s timeout")
+        #expect(try await eventually { curl.inFlight == 0 })
     }
 
     @Test func aLoopNobodyHoldsEndsItsThreadAndIsFreed() async throws {

@@ -128,13 +128,12 @@ import Testing
         let send = Task { await sender.send(from: "status@example.com", to: ["bob@example.org"], message: message) }
         // Cancel once curl is connected and waiting for a greeting that never comes.
         #expect(try await eventually { silent.acceptIfWaiting() })
-        let clock = ContinuousClock()
-        let start = clock.now
         send.cancel()
+        // A send that ignored the cancellation would end at its 60 s timeout, not cancelled; no
+        // bound in seconds, which a loaded CI machine breaks.
         let outcome = await send.value
         guard case .temporaryFailure(let failure) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
         #expect(failure.isCancelled)
-        #expect(clock.now - start < .seconds(5))
     }
 }
 

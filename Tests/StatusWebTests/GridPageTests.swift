@@ -128,7 +128,7 @@ import Testing
         try await fixture.test { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+                #expect(String(buffer: response.body) == #"{"status":"ok","database":"sqlite"}"#)
             }
         }
     }

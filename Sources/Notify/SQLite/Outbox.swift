@@ -8,7 +8,6 @@ public enum Outbox {
     /// that can never be sent (a bad recipient or header name), which rolls the change back.
     @discardableResult
     public static func enqueue(_ mail: Mail, in db: Database, now: Date) throws -> Int64 {
-        try mail.validate()
         var record = try OutboxRecord(mail: mail, now: now)
         try record.insert(db)
         guard let id = record.id else { throw DatabaseError(message: "the outbox row got no id") }

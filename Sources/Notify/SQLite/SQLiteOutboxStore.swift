@@ -38,7 +38,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 if let message = record.message {
                     messages.append(message)
                 } else {
-                    try Self.markDead(db, id: id, reason: "its content cannot be read", at: now)
+                    try Self.markDead(db, id: id, reason: OutboxRecord.unreadableReason, at: now)
                 }
             }
             // RETURNING gives rows in no set order; all carry the same lease now.
@@ -105,7 +105,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         try await writer.read { db in
             try OutboxRecord.fetchAll(db, sql: "SELECT * FROM outboxMessage WHERE state = 'dead' ORDER BY nextAttemptAt DESC, id DESC LIMIT ?",
                                       arguments: [limit])
-                .map { record in record.message ?? Self.unreadable(record) }
+                .map { record in record.shownMessage }
         }
     }
 
@@ -119,7 +119,7 @@ public struct SQLiteOutboxStore: OutboxStore {
 
     public func message(id: Int64) async throws -> OutboxMessage? {
         try await writer.read { db in
-            try OutboxRecord.fetchOne(db, key: id).map { record in record.message ?? Self.unreadable(record) }
+            try OutboxRecord.fetchOne(db, key: id).map { record in record.shownMessage }
         }
     }
 
@@ -141,17 +141,5 @@ public struct SQLiteOutboxStore: OutboxStore {
             try db.execute(sql: "DELETE FROM outboxMessage WHERE state = 'sent' AND sentAt < ?", arguments: [date.timeIntervalSince1970])
             return db.changesCount
         }
-    }
-
-    /// A row whose payload cannot be read still shows to operators, with an empty mail.
-    private static func unreadable(_ record: OutboxRecord) -> OutboxMessage {
-        OutboxMessage(
-            id: record.id ?? 0, kind: record.kind, recipient: record.recipient,
-            mail: Mail(to: record.recipient, subject: "", text: "", language: ""),
-            state: OutboxState(rawValue: record.state) ?? .dead, attempts: record.attempts,
-            nextAttemptAt: Date(timeIntervalSince1970: record.nextAttemptAt), lastError: record.lastError,
-            createdAt: Date(timeIntervalSince1970: record.createdAt), sentAt: record.sentAt.map(Date.init(timeIntervalSince1970:)),
-            messageID: record.messageID
-        )
     }
 }

@@ -64,6 +64,8 @@ struct DayRollupRow {
         )
     }
 
+    var stored: StoredDay { StoredDay(observed: observed, summary: summary) }
+
     static func encode(_ conditions: Set<Condition>) -> String {
         conditions.map(\.rawValue).sorted().joined(separator: ",")
     }

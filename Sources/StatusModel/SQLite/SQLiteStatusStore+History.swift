@@ -73,62 +73,33 @@ extension SQLiteStatusStore {
 
     // MARK: Reading rollups
 
-    /// One day of one product, ready for the page.
-    struct DayReading {
-        var summary: DaySummary
-        var observedSeconds: Double
-        var state: DayState
-    }
-
-    private func rollupsByProduct(_ db: Database, from first: LocalDay, to last: LocalDay, productSlug: String? = nil) throws -> [String: [String: DayRollupRow]] {
+    private func rollupsByProduct(_ db: Database, from first: LocalDay, to last: LocalDay, productSlug: String? = nil) throws -> [String: [String: StoredDay]] {
         var sql = "SELECT * FROM dayRollup WHERE day BETWEEN ? AND ?"
         var arguments: StatementArguments = [first.description, last.description]
         if let productSlug {
             sql += " AND productSlug = ?"
             arguments += [productSlug]
         }
-        var result: [String: [String: DayRollupRow]] = [:]
+        var result: [String: [String: StoredDay]] = [:]
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             let slug = try row.decode(String.self, forColumn: "productSlug")
             let day = try row.decode(String.self, forColumn: "day")
-            result[slug, default: [:]][day] = try DayRollupRow(row: row)
+            result[slug, default: [:]][day] = try DayRollupRow(row: row).stored
         }
         return result
     }
 
-    /// Stored rollups for settled days; today, and every day an open episode touches, are
-    /// computed live from episodes so that they stop at `now`.
-    private func daySummaries(_ db: Database, product: Product, days: [LocalDay], stored: [String: DayRollupRow], now: Date) throws -> [DayReading] {
-        let today = calendar.day(containing: now)
+    /// Loads what `DayReadings` needs beside the stored rollups (the open episodes' start, the
+    /// live days' episodes) and reads the days.
+    private func daySummaries(_ db: Database, product: Product, days: [LocalDay], stored: [String: StoredDay], now: Date) throws -> [DayReading] {
+        let rule = DayReadings(calendar: calendar)
         let openSince = try Double.fetchOne(db, sql: """
             SELECT MIN(start) FROM episode WHERE productSlug = ? AND "end" IS NULL
-            """, arguments: [product.slug]).map { calendar.day(containing: Date(timeIntervalSince1970: $0)) }
-        let firstLiveDay = min(openSince ?? today, today)
-        let liveDays = days.filter { $0 >= firstLiveDay && $0 <= today }
-        var liveEpisodes: [Episode] = []
-        if let earliest = liveDays.min() {
-            let span = DateInterval(start: calendar.interval(of: earliest).start, end: max(now, calendar.interval(of: earliest).start))
-            liveEpisodes = try Self.episodes(db, productSlug: product.slug, overlapping: span)
-        }
-        return days.map { day in
-            let window = calendar.interval(of: day)
-            let row = stored[day.description]
-            guard window.start <= now else { return DayReading(summary: .quiet, observedSeconds: 0, state: .noData) }
-            let summary: DaySummary
-            if liveDays.contains(day) {
-                let elapsed = DateInterval(start: window.start, end: max(window.start, min(window.end, now)))
-                summary = DayStateRule.summary(of: liveEpisodes, during: elapsed, now: now)
-            } else {
-                summary = row?.summary ?? .quiet
-            }
-            let existed = window.end > product.monitoredSince
-            let observed = existed && (product.hasChecks ? (row?.observed ?? false) : true)
-            let observedSpan = Intervals.clip(window, to: DateInterval(start: product.monitoredSince, end: max(product.monitoredSince, now)))
-            return DayReading(
-                summary: summary,
-                observedSeconds: observed ? (observedSpan?.duration ?? 0) : 0,
-                state: DayStateRule.dayState(of: summary, observed: observed)
-            )
-        }
+            """, arguments: [product.slug]).map(Date.init(timeIntervalSince1970:))
+        let liveDays = rule.liveDays(days, openSince: openSince, now: now)
+        let liveEpisodes = try rule.liveSpan(of: liveDays, now: now).map { span in
+            try Self.episodes(db, productSlug: product.slug, overlapping: span)
+        } ?? []
+        return rule.readings(product: product, days: days, stored: stored, liveDays: liveDays, liveEpisodes: liveEpisodes, now: now)
     }
 }

@@ -13,6 +13,8 @@ public struct SQLiteStatusStore: StatusStore {
         self.calendar = calendar
     }
 
+    public var databaseKind: String { "sqlite" }
+
     // MARK: Products
 
     public func syncProducts(_ products: [Product]) async throws {

@@ -98,6 +98,8 @@ public protocol HistoryStore: Sendable {
     /// The next instant after `now` at which a known episode starts or ends (a scheduled
     /// maintenance beginning, say): pages computed before it go stale then.
     func nextScheduledChange(after now: Date) async throws -> Date?
+    /// Which kind of database holds the store ("sqlite", "postgres"), for `/healthz`.
+    var databaseKind: String { get }
     /// A number that changes whenever a day state or a condition may have changed, in any process.
     func stateVersion() async throws -> Int
     /// A count kept in memory that moves as soon as this process commits a state change, read

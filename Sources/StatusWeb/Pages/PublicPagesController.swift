@@ -172,13 +172,16 @@ struct PublicPagesController<Store: StatusStore>: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
+        // Which database, so that an operator behind a load balancer sees what each node runs on.
+        let kind = store.databaseKind
         do {
             _ = try await store.stateVersion()
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+            return Response(status: .ok, headers: headers,
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok","database":"\#(kind)"}"#)))
         } catch {
-            logger.error("health check failed: the database does not answer", metadata: ["error": "\(error)"])
+            logger.error("health check failed: the database does not answer", metadata: ["error": "\(error)", "database": "\(kind)"])
             return Response(status: .serviceUnavailable, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unavailable","reason":"database"}"#)))
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unavailable","reason":"database","database":"\#(kind)"}"#)))
         }
     }
 }
