@@ -8,34 +8,34 @@ import Testing
 /// PostgreSQL: written with the change that causes it, claimed once even by two processes at
 /// once, visible to operators.
 @Suite struct OutboxStoreTests {
-    @Test(arguments: OutboxStoreKind.allCases)
-    func aMailIsWrittenIfAndOnlyIfItsChangeIsCommitted(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
-            await #expect(throws: OutboxFixture.ChangeFailed.self) { try await outbox.writeChange(with: Fixture.mail(), failing: true) }
-            #expect(try await outbox.store.countsByState() == [.pending: 0, .sent: 0, .dead: 0])
-            #expect(try await outbox.changeCount() == 0)
+    @Test(arguments: NotifyStoreKind.allCases)
+    func aMailIsWrittenIfAndOnlyIfItsChangeIsCommitted(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
+            await #expect(throws: NotifyStores.ChangeFailed.self) { try await stores.writeChange(with: Fixture.mail(), failing: true) }
+            #expect(try await stores.outbox.countsByState() == [.pending: 0, .sent: 0, .dead: 0])
+            #expect(try await stores.changeCount() == 0)
 
-            try await outbox.writeChange(with: Fixture.mail(), failing: false)
-            #expect(try await outbox.store.countsByState()[.pending] == 1)
-            #expect(try await outbox.changeCount() == 1)
+            try await stores.writeChange(with: Fixture.mail(), failing: false)
+            #expect(try await stores.outbox.countsByState()[.pending] == 1)
+            #expect(try await stores.changeCount() == 1)
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func aMailThatCanNeverBeSentRollsItsChangeBack(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { (outbox: OutboxFixture) async throws in
+    @Test(arguments: NotifyStoreKind.allCases)
+    func aMailThatCanNeverBeSentRollsItsChangeBack(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { (stores: NotifyStores) async throws in
             await #expect(throws: MailError.self) {
-                try await outbox.writeChange(with: Fixture.mail(to: "alice@example.org\r\nRCPT TO:<eve@example.org>"), failing: false)
+                try await stores.writeChange(with: Fixture.mail(to: "alice@example.org\r\nRCPT TO:<eve@example.org>"), failing: false)
             }
-            #expect(try await outbox.changeCount() == 0)
-            #expect(try await outbox.store.countsByState()[.pending] == 0)
+            #expect(try await stores.changeCount() == 0)
+            #expect(try await stores.outbox.countsByState()[.pending] == 0)
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func aClaimedMessageIsLeasedAndKeepsItsMessageID(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
-            let store = outbox.store
+    @Test(arguments: NotifyStoreKind.allCases)
+    func aClaimedMessageIsLeasedAndKeepsItsMessageID(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
+            let store = stores.outbox
             let now = TestClock().now
             let id = try await store.enqueue(Fixture.mail(), now: now)
             let lease = now.addingTimeInterval(300)
@@ -56,15 +56,15 @@ import Testing
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func twoDeliveryProcessesNeverClaimTheSameMessage(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
+    @Test(arguments: NotifyStoreKind.allCases)
+    func twoDeliveryProcessesNeverClaimTheSameMessage(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
             let now = TestClock().now
             var all: Set<Int64> = []
-            for index in 0..<200 { all.insert(try await outbox.store.enqueue(Fixture.mail(to: "user\(index)@example.org"), now: now)) }
-            try await outbox.withSecondProcess { other in
+            for index in 0..<200 { all.insert(try await stores.outbox.enqueue(Fixture.mail(to: "user\(index)@example.org"), now: now)) }
+            try await stores.withSecondProcess { other in
                 let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
-                    for store in [outbox.store, other, outbox.store, other] {
+                    for store in [stores.outbox, other.outbox, stores.outbox, other.outbox] {
                         group.addTask {
                             var mine: [Int64] = []
                             while true {
@@ -82,19 +82,19 @@ import Testing
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func twoWebhookSendersNeverClaimTheSameWebhookNorAnyMail(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
+    @Test(arguments: NotifyStoreKind.allCases)
+    func twoWebhookSendersNeverClaimTheSameWebhookNorAnyMail(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
             let now = TestClock().now
-            let mail = try await outbox.store.enqueue(Fixture.mail(), now: now)
+            let mail = try await stores.outbox.enqueue(Fixture.mail(), now: now)
             var hooks: Set<Int64> = []
             for index in 0..<60 {
                 let webhook = Webhook(url: "https://hooks.example.org/\(index)", secret: "whsec-test", event: "incident.updated", body: "{}")
-                hooks.insert(try await outbox.enqueueWebhook(webhook, now: now))
+                hooks.insert(try await stores.enqueueWebhook(webhook, now: now))
             }
-            try await outbox.withSecondProcess { other in
+            try await stores.withSecondProcess { other in
                 let claims = try await withThrowingTaskGroup(of: [WebhookMessage].self) { group in
-                    for store in [outbox.store, other] {
+                    for store in [stores.outbox, other.outbox] {
                         group.addTask {
                             var mine: [WebhookMessage] = []
                             while true {
@@ -110,14 +110,14 @@ import Testing
                 #expect(Set(claims.map(\.id)) == hooks)
                 #expect(claims.allSatisfy { $0.attempts == 1 && $0.webhook.event == "incident.updated" })
             }
-            #expect(try await outbox.store.message(id: mail)?.attempts == 0, "mail is left to mail delivery")
+            #expect(try await stores.outbox.message(id: mail)?.attempts == 0, "mail is left to mail delivery")
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func outcomesMoveMessagesBetweenStates(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
-            let store = outbox.store
+    @Test(arguments: NotifyStoreKind.allCases)
+    func outcomesMoveMessagesBetweenStates(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
+            let store = stores.outbox
             let now = TestClock().now
             let sent = try await store.enqueue(Fixture.mail(to: "a@example.org"), now: now)
             let retried = try await store.enqueue(Fixture.mail(to: "b@example.org"), now: now)
@@ -159,10 +159,10 @@ import Testing
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func aBatchIsMarkedSentInOneCall(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
-            let store = outbox.store
+    @Test(arguments: NotifyStoreKind.allCases)
+    func aBatchIsMarkedSentInOneCall(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
+            let store = stores.outbox
             let now = TestClock().now
             var ids: [Int64] = []
             for index in 0..<5 { ids.append(try await store.enqueue(Fixture.mail(to: "u\(index)@example.org"), now: now)) }
@@ -173,14 +173,14 @@ import Testing
         }
     }
 
-    @Test(arguments: OutboxStoreKind.allCases)
-    func aMessageWhoseContentCannotBeReadIsDeadLetteredNotRetriedForever(kind: OutboxStoreKind) async throws {
-        try await kind.withOutbox { outbox in
+    @Test(arguments: NotifyStoreKind.allCases)
+    func aMessageWhoseContentCannotBeReadIsDeadLetteredNotRetriedForever(kind: NotifyStoreKind) async throws {
+        try await kind.withStores { stores in
             let now = TestClock().now
-            let id = try await outbox.store.enqueue(Fixture.mail(), now: now)
-            try await outbox.damagePayload(id: id)
-            #expect(try await outbox.store.claimDue(now: now, limit: 10, leaseUntil: now.addingTimeInterval(300), messageIDDomain: "x").isEmpty)
-            let letter = try #require(try await outbox.store.deadLetters(limit: 10).first)
+            let id = try await stores.outbox.enqueue(Fixture.mail(), now: now)
+            try await stores.damagePayload(id: id)
+            #expect(try await stores.outbox.claimDue(now: now, limit: 10, leaseUntil: now.addingTimeInterval(300), messageIDDomain: "x").isEmpty)
+            let letter = try #require(try await stores.outbox.deadLetters(limit: 10).first)
             #expect(letter.id == id)
             #expect(letter.lastError == "its content cannot be read")
         }

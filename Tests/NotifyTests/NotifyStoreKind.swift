@@ -7,15 +7,15 @@ import StatusModel
 import TestSupport
 import Testing
 
-/// Each store kind the outbox contract runs against.
-enum OutboxStoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+/// Each store kind Notify's contract suites run against.
+enum NotifyStoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqliteFile, sqliteMemory, postgres
 
     var testDescription: String { rawValue }
 
-    /// Runs `body` on a new empty outbox of this kind, then closes it.
-    func withOutbox(_ body: (OutboxFixture) async throws -> Void) async throws {
-        let fixture = try await OutboxFixture.make(self)
+    /// Runs `body` on new empty stores of this kind, then closes them.
+    func withStores(_ body: (NotifyStores) async throws -> Void) async throws {
+        let fixture = try await NotifyStores.make(self)
         do {
             try await body(fixture)
             await fixture.close()
@@ -26,36 +26,46 @@ enum OutboxStoreKind: String, CaseIterable, CustomTestStringConvertible, Sendabl
     }
 }
 
-/// One outbox of one store kind, and what a contract case needs beside the store protocol:
-/// a change written in the same transaction, a second process on the same database, a damaged row.
-final class OutboxFixture: Sendable {
-    let kind: OutboxStoreKind
-    let store: any OutboxStore & WebhookOutboxStore
+/// Notify's stores as another process opens them on the same database.
+struct NotifyStoreSet: Sendable {
+    let outbox: any OutboxStore & WebhookOutboxStore
+    let subscriptions: any SubscriptionStore
+}
+
+/// Notify's stores on one database of one kind, and what a contract case needs beside the
+/// store protocols: a change written in the same transaction, a second process on the same
+/// database, a damaged row.
+final class NotifyStores: Sendable {
+    let kind: NotifyStoreKind
+    let outbox: any OutboxStore & WebhookOutboxStore
+    let subscriptions: any SubscriptionStore
     private let sqlite: SQLiteDatabase?
     private let postgres: PostgreSQLDatabase?
     private let postgresURL: String?
     private let folder: URL?
 
-    private init(kind: OutboxStoreKind, sqlite: SQLiteDatabase?, postgres: PostgreSQLDatabase?, postgresURL: String? = nil, folder: URL? = nil) {
+    private init(kind: NotifyStoreKind, sqlite: SQLiteDatabase?, postgres: PostgreSQLDatabase?, postgresURL: String? = nil, folder: URL? = nil) {
         self.kind = kind
         self.sqlite = sqlite
         self.postgres = postgres
         self.postgresURL = postgresURL
         self.folder = folder
         if let postgres {
-            store = PostgresOutboxStore(database: postgres)
+            outbox = PostgresOutboxStore(database: postgres)
+            subscriptions = PostgresSubscriptionStore(database: postgres)
         } else {
-            store = SQLiteOutboxStore(database: sqlite!)
+            outbox = SQLiteOutboxStore(database: sqlite!)
+            subscriptions = SQLiteSubscriptionStore(database: sqlite!)
         }
     }
 
-    static func make(_ kind: OutboxStoreKind) async throws -> OutboxFixture {
+    static func make(_ kind: NotifyStoreKind) async throws -> NotifyStores {
         switch kind {
         case .sqliteMemory:
-            return OutboxFixture(kind: kind, sqlite: try Fixture.memoryDatabase(), postgres: nil)
+            return NotifyStores(kind: kind, sqlite: try Fixture.memoryDatabase(), postgres: nil)
         case .sqliteFile:
             let (database, folder) = try Fixture.fileDatabase()
-            return OutboxFixture(kind: kind, sqlite: database, postgres: nil, folder: folder)
+            return NotifyStores(kind: kind, sqlite: database, postgres: nil, folder: folder)
         case .postgres:
             let server = try await PostgresServer.shared()
             let name = try await server.database(template: "notify") { url in
@@ -63,12 +73,17 @@ final class OutboxFixture: Sendable {
             }
             let url = server.url(database: name)
             let database = try await PostgreSQLDatabase.open(try PostgresAddress(url: url), migrations: Self.postgresMigrations, logger: Self.logger)
-            return OutboxFixture(kind: kind, sqlite: nil, postgres: database, postgresURL: url)
+            return NotifyStores(kind: kind, sqlite: nil, postgres: database, postgresURL: url)
         }
     }
 
     static let postgresMigrations: [any PostgresMigrations] = [NotifyPostgresMigrations(), ChangeTableMigration()]
-    static let logger = Logger(label: "notify-tests")
+    /// Warnings and up: closing a pool logs each connection it was still opening at info.
+    static let logger: Logger = {
+        var logger = Logger(label: "notify-tests")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     func close() async {
         await postgres?.close()
@@ -78,18 +93,18 @@ final class OutboxFixture: Sendable {
     /// Another store on the same database, as a second statusd process opens it: a second pool
     /// on the same file, or a second PostgreSQL client. In memory there is no second process:
     /// the same store, called from two tasks at once.
-    func withSecondProcess(_ body: (any OutboxStore & WebhookOutboxStore) async throws -> Void) async throws {
+    func withSecondProcess(_ body: (NotifyStoreSet) async throws -> Void) async throws {
         switch kind {
         case .sqliteMemory:
-            try await body(store)
+            try await body(NotifyStoreSet(outbox: outbox, subscriptions: subscriptions))
         case .sqliteFile:
             let other = try SQLiteDatabase.open(path: folder!.appendingPathComponent("db.sqlite").path,
                                                 migrations: [StatusModelMigrations(), NotifyMigrations()])
-            try await body(SQLiteOutboxStore(database: other))
+            try await body(NotifyStoreSet(outbox: SQLiteOutboxStore(database: other), subscriptions: SQLiteSubscriptionStore(database: other)))
         case .postgres:
             let other = try await PostgreSQLDatabase.open(try PostgresAddress(url: postgresURL!), migrations: Self.postgresMigrations, logger: Self.logger)
             do {
-                try await body(PostgresOutboxStore(database: other))
+                try await body(NotifyStoreSet(outbox: PostgresOutboxStore(database: other), subscriptions: PostgresSubscriptionStore(database: other)))
                 await other.close()
             } catch {
                 await other.close()
