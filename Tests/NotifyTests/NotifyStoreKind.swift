@@ -69,14 +69,16 @@ final class NotifyStores: Sendable {
         case .postgres:
             let server = try await PostgresServer.shared()
             let name = try await server.database(template: "notify") { url in
-                try await PostgreSQLDatabase.open(try PostgresAddress(url: url), migrations: Self.postgresMigrations, logger: Self.logger).close()
+                try await PostgreSQLDatabase.open(try PostgresAddress(url: url), migrations: Self.postgresMigrations, patience: Self.patience, logger: Self.logger).close()
             }
             let url = server.url(database: name)
-            let database = try await PostgreSQLDatabase.open(try PostgresAddress(url: url), migrations: Self.postgresMigrations, logger: Self.logger)
+            let database = try await PostgreSQLDatabase.open(try PostgresAddress(url: url), migrations: Self.postgresMigrations, patience: Self.patience, logger: Self.logger)
             return NotifyStores(kind: kind, sqlite: nil, postgres: database, postgresURL: url)
         }
     }
 
+    /// The whole suite starts at once on two cores in CI: a first connection can take long.
+    static let patience: Duration = .seconds(120)
     static let postgresMigrations: [any PostgresMigrations] = [NotifyPostgresMigrations(), ChangeTableMigration()]
     /// Warnings and up: closing a pool logs each connection it was still opening at info.
     static let logger: Logger = {
@@ -102,7 +104,7 @@ final class NotifyStores: Sendable {
                                                 migrations: [StatusModelMigrations(), NotifyMigrations()])
             try await body(NotifyStoreSet(outbox: SQLiteOutboxStore(database: other), subscriptions: SQLiteSubscriptionStore(database: other)))
         case .postgres:
-            let other = try await PostgreSQLDatabase.open(try PostgresAddress(url: postgresURL!), migrations: Self.postgresMigrations, logger: Self.logger)
+            let other = try await PostgreSQLDatabase.open(try PostgresAddress(url: postgresURL!), migrations: Self.postgresMigrations, patience: Self.patience, logger: Self.logger)
             do {
                 try await body(NotifyStoreSet(outbox: PostgresOutboxStore(database: other), subscriptions: PostgresSubscriptionStore(database: other)))
                 await other.close()

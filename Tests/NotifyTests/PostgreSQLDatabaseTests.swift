@@ -18,7 +18,7 @@ import Testing
         let address = try PostgresAddress(url: server.url(database: name))
         let migrations: [any PostgresMigrations] = [NotifyPostgresMigrations()]
         let nodes = try await withThrowingTaskGroup(of: PostgreSQLDatabase.self) { group in
-            for _ in 0..<4 { group.addTask { try await PostgreSQLDatabase.open(address, migrations: migrations, logger: logger) } }
+            for _ in 0..<4 { group.addTask { try await PostgreSQLDatabase.open(address, migrations: migrations, patience: .seconds(120), logger: logger) } }
             return try await group.reduce(into: [PostgreSQLDatabase]()) { $0.append($1) }
         }
         #expect(nodes.count == 4, "no node failed on a table another one had just made")

@@ -41,11 +41,18 @@ public actor PostgresServer {
         // Tasks, not flags: the actor is reentrant at each await, and every test asking at once
         // must wait for the one template, not make it again.
         let made = templates[name] ?? Task {
+            try await psql("DROP DATABASE IF EXISTS \(template)")
             try await psql("CREATE DATABASE \(template)")
             try await migrate(url(database: template))
         }
         templates[name] = made
-        try await made.value
+        do {
+            try await made.value
+        } catch {
+            // The next test tries again rather than inheriting one slow start's failure.
+            if templates[name] == made { templates[name] = nil }
+            throw error
+        }
         let database = "test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         // One copy at a time: PostgreSQL refuses to copy a template that another copy is reading.
         let previous = lastCopy
@@ -158,6 +165,13 @@ public actor PostgresServer {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, detached ? "/dev/null" : output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process goes to the child: the server it starts lives on, and a
+        // pipe end it inherited (a browser script's output, say) would then never see its EOF.
+        // (glibc's posix_spawn_file_actions_addclosefrom_np is not imported into Swift; a
+        // descriptor closed meanwhile is skipped by the child.)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(name), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
