@@ -34,14 +34,14 @@ struct OutboxRecord: Codable, Sendable {
     /// A new pending email, due at `now`. Throws `MailError` for a mail that can never be sent.
     init(mail: Mail, now: Date) throws {
         try mail.validate()
-        id = nil
-        kind = "email"
-        recipient = mail.to
-        payload = String(decoding: try JSONEncoder().encode(mail), as: UTF8.self)
-        state = OutboxState.pending.rawValue
-        attempts = 0
-        nextAttemptAt = now.timeIntervalSince1970
-        createdAt = now.timeIntervalSince1970
+        self.init(pending: "email", to: mail.to, payload: try JSONEncoder().encode(mail), now: now)
+    }
+
+    /// A new row of `kind`, due at `now`, never tried.
+    private init(pending kind: String, to recipient: String, payload: Data, now: Date) {
+        self.init(id: nil, kind: kind, recipient: recipient, payload: String(decoding: payload, as: UTF8.self),
+                  state: OutboxState.pending.rawValue, attempts: 0, nextAttemptAt: now.timeIntervalSince1970,
+                  lastError: nil, createdAt: now.timeIntervalSince1970, sentAt: nil, messageID: nil)
     }
 
     /// The message, or nil when its payload cannot be read (written by a newer version, or damaged).
@@ -75,14 +75,7 @@ extension OutboxRecord {
     /// `WebhookTargetError` or `WebhookError` for a webhook that can never be sent.
     init(webhook: Webhook, now: Date) throws {
         try webhook.validate()
-        id = nil
-        kind = Self.webhookKind
-        recipient = webhook.url
-        payload = String(decoding: try JSONEncoder().encode(webhook), as: UTF8.self)
-        state = OutboxState.pending.rawValue
-        attempts = 0
-        nextAttemptAt = now.timeIntervalSince1970
-        createdAt = now.timeIntervalSince1970
+        self.init(pending: Self.webhookKind, to: webhook.url, payload: try JSONEncoder().encode(webhook), now: now)
     }
 
     /// The webhook, or nil when this row is not one or cannot be read.

@@ -188,13 +188,18 @@ public struct PostgresSubscriptionStore: SubscriptionStore {
     private static func joined(_ slugs: [String]) -> String { Set(slugs).sorted().joined(separator: " ") }
 
     private static func binds(_ values: any PostgresEncodable & Sendable...) throws -> PostgresBindings {
+        try binds(values)
+    }
+
+    private static func binds(_ values: [any PostgresEncodable & Sendable]) throws -> PostgresBindings {
         var binds = PostgresBindings()
         for value in values { try binds.append(value, context: .default) }
         return binds
     }
 
     private func select(_ condition: String, _ values: [any PostgresEncodable & Sendable]) async throws -> [StatusSubscription] {
-        try await database.transaction { connection in
+        // A read needs no BEGIN and COMMIT around it.
+        try await database.client.withConnection { connection in
             try await Self.fetch(on: connection, logger: logger, condition, values).map(\.subscription)
         }
     }
@@ -206,9 +211,8 @@ public struct PostgresSubscriptionStore: SubscriptionStore {
 
     private static func fetch(on connection: PostgresConnection, logger: Logger, _ condition: String,
                               _ values: [any PostgresEncodable & Sendable]) async throws -> [(subscription: StatusSubscription, lastMail: Double?)] {
-        var binds = PostgresBindings()
-        for value in values { try binds.append(value, context: .default) }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM status_subscription WHERE \(condition)", binds: binds),
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM status_subscription WHERE \(condition)",
+                                                            binds: try binds(values)),
                                               logger: logger)
         var found: [(StatusSubscription, Double?)] = []
         for try await row in rows { found.append(try subscription(row)) }
